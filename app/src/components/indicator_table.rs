@@ -1,0 +1,62 @@
+use crate::api::IndicatorRow;
+use domain::tree::{group, Level1};
+use leptos::prelude::*;
+
+/// The 三级指标 table grouped by 一级 / 二级; each 一级 group is a row group that collapses.
+#[component]
+pub fn IndicatorTable(indicators: Signal<Vec<IndicatorRow>>) -> impl IntoView {
+    let tree = move || group(indicators.get(), |r| (r.level1.as_str(), r.level2.as_str()));
+    view! {
+        <table class="data-table indicators">
+            <thead>
+                <tr>
+                    <th class="col-l2">"二级指标"</th>
+                    <th>"三级指标"</th>
+                    <th>"指标值"</th>
+                </tr>
+            </thead>
+            <For each=tree key=|g| (g.name.clone(), g.len()) let:level1>
+                <Level1Group level1/>
+            </For>
+        </table>
+    }
+}
+
+#[component]
+fn Level1Group(level1: Level1<IndicatorRow>) -> impl IntoView {
+    let open = RwSignal::new(true);
+    let count = level1.len();
+    let name = level1.name.clone();
+    let rows = level1
+        .groups
+        .into_iter()
+        .flat_map(|g| {
+            let span = g.rows.len();
+            g.rows.into_iter().enumerate().map(move |(i, r)| (i == 0, span, g.name.clone(), r))
+        })
+        .map(|(first, span, l2, r)| {
+            view! {
+                <tr class="indicator-row">
+                    {first.then(|| view! { <td class="l2" rowspan=span>{l2}</td> })}
+                    <td class="l3">{r.name}</td>
+                    <td class="target">{r.target_text}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <tbody class="level1" class:collapsed=move || !open.get() data-level1=name.clone()>
+            <tr class="level1-head">
+                <th colspan="3" scope="rowgroup">
+                    <button class="toggle" aria-expanded=move || open.get().to_string()
+                        on:click=move |_| open.update(|o| *o = !*o)>
+                        <span class="chevron" aria-hidden="true">{move || if open.get() { "▾" } else { "▸" }}</span>
+                        {name.clone()}
+                        <span class="count">{format!("{count} 项")}</span>
+                    </button>
+                </th>
+            </tr>
+            {rows}
+        </tbody>
+    }
+}

@@ -1,0 +1,9 @@
+//! One module per page.
+
+mod not_found;
+mod project;
+mod project_list;
+
+pub use not_found::NotFound;
+pub use project::ProjectPage;
+pub use project_list::ProjectList;

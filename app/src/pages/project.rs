@@ -1,0 +1,101 @@
+use crate::api::{get_indicators, get_project, ProjectDetail};
+use crate::components::{ErrorNotice, IndicatorTable};
+use crate::pages::NotFound;
+use domain::money::format_wan;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// 项目支出绩效目标表 of one project: header block, funds, goals and the indicator tree.
+#[component]
+pub fn ProjectPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i32>().ok());
+    let project = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_project(id).await,
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"正在加载项目…"</p> }>
+            {move || Suspend::new(async move {
+                match project.await {
+                    Ok(Some(detail)) => view! { <ProjectView detail/> }.into_any(),
+                    Ok(None) => view! { <NotFound/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e.to_string()/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProjectView(detail: ProjectDetail) -> impl IntoView {
+    let ProjectDetail { summary, implementing_unit, funds_fiscal, funds_other, overall_goal, annual_goals, indicators } = detail;
+    let project_id = summary.id;
+    let indicators = RwSignal::new(indicators);
+    // Reloads the indicators from the server (a server-function round trip from the browser).
+    let reload = Action::new(move |_: &()| get_indicators(project_id));
+    Effect::new(move |_| {
+        if let Some(Ok(rows)) = reload.value().get() {
+            indicators.set(rows);
+        }
+    });
+    let reload_status = move || match reload.value().get() {
+        _ if reload.pending().get() => "正在从服务器加载…".to_owned(),
+        Some(Ok(rows)) => format!("已从服务器重新加载 {} 项指标", rows.len()),
+        Some(Err(e)) => format!("加载失败：{e}"),
+        None => String::new(),
+    };
+
+    view! {
+        <nav class="breadcrumb">
+            <a href="/">"项目"</a>
+            " / "
+            <span>{summary.department.clone()}</span>
+        </nav>
+        <h1>{summary.name.clone()}</h1>
+        <p class="subtitle">{format!("{} 年度 · 项目支出绩效目标表", summary.year)}</p>
+
+        <section class="card header-block">
+            <dl class="facts">
+                <div><dt>"主管部门"</dt><dd>{summary.department.clone()}</dd></div>
+                <div><dt>"实施单位"</dt><dd>{implementing_unit.unwrap_or_else(|| summary.department.clone())}</dd></div>
+                <div><dt>"年度"</dt><dd>{summary.year}</dd></div>
+            </dl>
+            <table class="data-table funds">
+                <caption>"项目资金（万元）"</caption>
+                <thead><tr><th>"年度资金总额"</th><th>"其中：财政拨款"</th><th>"其他资金"</th></tr></thead>
+                <tbody>
+                    <tr>
+                        <td class="num" data-testid="funds-total">{format_wan(summary.funds_total)}</td>
+                        <td class="num">{format_wan(funds_fiscal)}</td>
+                        <td class="num">{format_wan(funds_other)}</td>
+                    </tr>
+                </tbody>
+            </table>
+        </section>
+
+        <section class="card goals">
+            <h2>"项目总体目标"</h2>
+            <p>{overall_goal}</p>
+            <h2>"年度目标"</h2>
+            <ol class="goal-list">
+                {annual_goals.into_iter().map(|g| view! { <li>{g}</li> }).collect_view()}
+            </ol>
+        </section>
+
+        <section class="card">
+            <div class="card-head">
+                <h2>"绩效指标"</h2>
+                <span class="muted">{move || format!("共 {} 项", indicators.read().len())}</span>
+                <button class="btn btn-secondary js-only" on:click=move |_| { reload.dispatch(()); }
+                    disabled=move || reload.pending().get()>
+                    "从服务器刷新"
+                </button>
+                <span class="muted" data-testid="reload-status" aria-live="polite">{reload_status}</span>
+            </div>
+            <IndicatorTable indicators=indicators.into()/>
+        </section>
+    }
+}

@@ -1,0 +1,15 @@
+use sea_orm::entity::prelude::*;
+
+/// 预算年度.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "fiscal_year")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub year: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,69 @@
+//! jixiao persistence (server-only): the database connection, sea-orm entities, queries and
+//! the demo data. Nothing here is compiled into the WASM bundle.
+
+pub mod amount;
+pub mod demo;
+pub mod entities;
+pub mod import;
+pub mod queries;
+pub mod testing;
+
+pub use amount::Amount;
+pub use sea_orm::{DatabaseConnection, DbErr};
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database};
+
+/// The database used when `DATABASE_URL` is not set: a SQLite file under `./data/`.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/jixiao.db?mode=rwc";
+
+/// Opens a connection pool. For a SQLite file URL the parent folder is created first.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    if let Some(path) = sqlite_file_path(url) {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    DbErr::Custom(format!("无法创建数据库目录 {}: {e}", parent.display()))
+                })?;
+            }
+        }
+    }
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // SQLite serialises writers; a few connections are plenty and avoid lock contention.
+        opts.max_connections(4).min_connections(1);
+    }
+    let db = Database::connect(opts).await?;
+    if url.starts_with("sqlite:") {
+        use sea_orm::ConnectionTrait;
+        db.execute_unprepared("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;")
+            .await?;
+    }
+    Ok(db)
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// The file of a `sqlite:` URL, or `None` for other databases and in-memory SQLite.
+fn sqlite_file_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_file_path;
+
+    #[test]
+    fn sqlite_paths() {
+        assert_eq!(sqlite_file_path("sqlite://data/jixiao.db?mode=rwc"), Some("data/jixiao.db"));
+        assert_eq!(sqlite_file_path("sqlite:/tmp/x.db"), Some("/tmp/x.db"));
+        assert_eq!(sqlite_file_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_file_path("postgres://127.0.0.1/test"), None);
+    }
+}

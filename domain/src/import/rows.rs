@@ -1,0 +1,725 @@
+//! The row reader: turns the lines of a table's indicator part into [`ImportedIndicator`]s.
+//!
+//! Three layouts (domain-rules.md §6):
+//! - whitespace text with the columns 一级 | 二级 | 三级 | 指标值 only: level names stand on their
+//!   own line or open a row and carry over; the 指标值 is the trailing token(s) that read as a
+//!   value ("1座", "≤40000 元/年", "2 万元/年"), or a short phrase after the name ("有效保障");
+//! - whitespace text with more columns (指标性质, 指标方向, 计量单位, 分值 …): the name runs up to the
+//!   first 正向 / 反向 / comparator token, the cells after it follow the header's order;
+//! - pipe rows ("a | b | c |"): cells map to the header's columns by position, anchored at the
+//!   first cell (leading merged cells are missing).
+//!
+//! A template whose 指标值 column was dumped after the names ("指标值 **人 **人 ≥**人次 …") is read
+//! as names without values: they are never paired with the dumped values.
+
+use rust_decimal::Decimal;
+
+use super::levels::{self, classify, leading_levels, level_at, Level, LevelState};
+use super::lines::{
+    has_placeholder, is_bare_comparator, is_direction, is_number_like, is_plain_number, is_unit_only, label_key,
+    looks_like_value, parse_decimal, Line,
+};
+use super::{ImportIssue, ImportedIndicator};
+use crate::value::{parse_target, split_glued_value, TargetContext, ValueKind};
+
+/// A column of the indicator table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Col {
+    /// A row label column ("绩效指标(90分)").
+    Label,
+    Level1,
+    Level2,
+    Name,
+    /// 指标性质: 正向 / 反向, or ≥ ≤ =.
+    Nature,
+    /// 指标方向 / 计算符号.
+    Direction,
+    Value,
+    Unit,
+    Weight,
+    /// 完成值 / 实际完成值, 得分, 备注, 未完成原因分析 … (not imported).
+    Other,
+}
+
+impl Col {
+    fn title(self) -> &'static str {
+        match self {
+            Col::Label => "绩效指标",
+            Col::Level1 => "一级指标",
+            Col::Level2 => "二级指标",
+            Col::Name => "三级指标",
+            Col::Nature => "指标性质",
+            Col::Direction => "指标方向",
+            Col::Value => "指标值",
+            Col::Unit => "计量单位",
+            Col::Weight => "分值",
+            Col::Other => "其他",
+        }
+    }
+}
+
+/// The column a header cell names, if it is one.
+fn column_of(cell: &str) -> Option<Col> {
+    let col = match label_key(cell).as_str() {
+        "绩效指标" => Col::Label,
+        "一级指标" => Col::Level1,
+        "二级指标" => Col::Level2,
+        "三级指标" | "指标名称" | "指标内容" => Col::Name,
+        "指标性质" => Col::Nature,
+        "指标方向" | "计算符号" | "比较符号" | "运算符号" => Col::Direction,
+        "指标值"
+        | "年度指标值"
+        | "目标值"
+        | "年度目标值"
+        | "绩效标准"
+        | "当年预期实现值"
+        | "预期目标值"
+        | "指标目标值" => Col::Value,
+        "计量单位" | "度量单位" | "单位" => Col::Unit,
+        "分值" | "权重" | "指标权重" | "指标分值" => Col::Weight,
+        "完成值"
+        | "实际完成值"
+        | "全年实际值"
+        | "得分"
+        | "备注"
+        | "未完成原因分析"
+        | "偏差原因分析及改进措施"
+        | "指标值说明"
+        | "取值依据"
+        | "评(扣)分标准"
+        | "评分标准" => Col::Other,
+        _ => return None,
+    };
+    Some(col)
+}
+
+/// Is this line the header of the indicator table ("一级指标 二级指标 三级指标 指标值 …")?
+pub(super) fn is_column_header(line: &Line<'_>) -> bool {
+    let cols: Vec<Col> = line.tokens().iter().filter_map(|t| column_of(t)).collect();
+    let has = |c: Col| cols.contains(&c);
+    (has(Col::Level1) && (has(Col::Level2) || has(Col::Name))) || (has(Col::Name) && has(Col::Value))
+}
+
+/// A line made only of column names: the rest of a header broken over lines ("三级指标").
+fn is_header_continuation(line: &Line<'_>) -> bool {
+    let tokens = line.tokens();
+    !tokens.is_empty() && tokens.iter().all(|t| matches!(column_of(t), Some(c) if c != Col::Label))
+}
+
+/// The table's columns, from its header (or the default 一级 | 二级 | 三级 | 指标值).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Columns {
+    /// Pipe rows: one entry per header cell, unknown cells as `Other`. Text rows: the known
+    /// columns from 一级指标 on.
+    cols: Vec<Col>,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns { cols: vec![Col::Level1, Col::Level2, Col::Name, Col::Value] }
+    }
+}
+
+impl Columns {
+    fn from_header(lines: &[&Line<'_>]) -> Self {
+        let piped = lines.first().is_some_and(|l| l.piped);
+        let mut cols = Vec::new();
+        for line in lines {
+            if piped {
+                cols.extend(line.cells.iter().map(|c| column_of(c).unwrap_or(Col::Other)));
+            } else {
+                cols.extend(line.tokens().iter().filter_map(|t| column_of(t)).filter(|c| *c != Col::Label));
+            }
+        }
+        if !cols.contains(&Col::Value) {
+            cols.push(Col::Value);
+        }
+        Columns { cols }
+    }
+
+    fn position(&self, col: Col) -> Option<usize> {
+        self.cols.iter().position(|c| *c == col)
+    }
+
+    /// More than 指标值 after the name: read text rows column by column.
+    fn has_detail_columns(&self) -> bool {
+        self.cols.iter().any(|c| matches!(c, Col::Nature | Col::Direction | Col::Unit | Col::Weight))
+    }
+
+    /// The columns after 三级指标, in order.
+    fn after_name(&self) -> Vec<Col> {
+        match self.position(Col::Name) {
+            Some(p) => self.cols.iter().skip(p + 1).copied().collect(),
+            None => {
+                self.cols.iter().copied().filter(|c| !matches!(c, Col::Label | Col::Level1 | Col::Level2)).collect()
+            }
+        }
+    }
+}
+
+/// One indicator as read from a row, before its value is parsed.
+#[derive(Clone, Debug, Default)]
+struct RawIndicator {
+    name: String,
+    target_text: String,
+    comparator_column: Option<String>,
+    unit_column: Option<String>,
+    weight: Option<Decimal>,
+    core: bool,
+    /// Columns the header has but the row does not reach.
+    missing: Vec<&'static str>,
+    /// Warnings about this row (glued value, repeated unit …).
+    notes: Vec<String>,
+}
+
+/// What a line turned out to be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// Level names only.
+    Levels,
+    /// The table header.
+    Header,
+    /// Indicators were imported; `complete` is false when the row lacks some of the header's columns.
+    Imported { complete: bool, missing: Vec<&'static str> },
+    /// Nothing imported; the issue says why.
+    Unread,
+}
+
+/// Reads the indicator part of one table. `at_end_of_text`: the table ran into the end of the
+/// text instead of a closing heading, so its last row may be cut off.
+pub(super) fn read_rows(lines: &[Line<'_>], at_end_of_text: bool) -> (Vec<ImportedIndicator>, Vec<ImportIssue>) {
+    let mut reader = RowReader {
+        columns: Columns::default(),
+        levels: LevelState::default(),
+        detached: lines.iter().any(is_value_dump_start),
+        in_dump: false,
+        indicators: Vec::new(),
+        issues: Vec::new(),
+    };
+    let mut last: Option<(&Line<'_>, Outcome)> = None;
+    let mut i = 0;
+    while let Some(line) = lines.get(i) {
+        if is_column_header(line) {
+            let mut header = vec![line];
+            while let Some(next) = lines.get(i + header.len()).filter(|l| is_header_continuation(l)) {
+                header.push(next);
+            }
+            reader.columns = Columns::from_header(&header);
+            i += header.len();
+            last = Some((line, Outcome::Header));
+            continue;
+        }
+        let next = lines.get(i + 1);
+        let outcome = reader.read_line(line, next);
+        last = Some((line, outcome));
+        i += 1;
+    }
+    if at_end_of_text {
+        if let Some((line, outcome)) = last {
+            reader.mark_truncated(line, outcome);
+        }
+    }
+    (reader.indicators, reader.issues)
+}
+
+/// "指标值 **人 **人 ≥**人次 …": the 指标值 column dumped as one run after the names.
+fn is_value_dump_start(line: &Line<'_>) -> bool {
+    let tokens = line.tokens();
+    matches!(tokens.split_first(), Some((first, rest))
+        if column_of(first) == Some(Col::Value) && !rest.is_empty() && rest.iter().all(|t| looks_like_value(t)))
+}
+
+struct RowReader {
+    columns: Columns,
+    levels: LevelState,
+    /// The table's values are detached from the names (see [`is_value_dump_start`]).
+    detached: bool,
+    /// Inside the dumped value run.
+    in_dump: bool,
+    indicators: Vec<ImportedIndicator>,
+    issues: Vec<ImportIssue>,
+}
+
+impl RowReader {
+    fn issue(&mut self, line: &Line<'_>, message: impl Into<String>) {
+        self.issues.push(ImportIssue { line: line.number, text: line.text.to_owned(), message: message.into() });
+    }
+
+    fn read_line(&mut self, line: &Line<'_>, next: Option<&Line<'_>>) -> Outcome {
+        if self.detached && self.read_dump_line(line) {
+            return Outcome::Unread;
+        }
+        if line.piped && self.columns.position(Col::Name).is_some() {
+            return self.read_pipe_row(line);
+        }
+        let tokens = line.tokens();
+        let (found, used) = leading_levels(&tokens);
+        let rest: Vec<&str> = tokens.get(used..).unwrap_or(&[]).to_vec();
+        for (k, level) in found.iter().enumerate() {
+            let following = match found.get(k + 1) {
+                Some(l) => Some(*l),
+                None if rest.is_empty() => next.and_then(|n| level_at(&n.tokens(), 0)).map(|(l, _)| l),
+                None => None,
+            };
+            if let Some((level2, level1)) = self.levels.apply(*level, following) {
+                self.issue(line, inferred_message(level2, level1));
+            }
+        }
+        if rest.is_empty() {
+            return Outcome::Levels;
+        }
+        if self.detached {
+            return self.read_name_only_row(line, &rest);
+        }
+        let read =
+            if self.columns.has_detail_columns() { self.read_text_columns(&rest) } else { read_text_value(&rest) };
+        match read {
+            Ok(raw) => self.push(line, raw),
+            Err(message) => {
+                self.issue(line, message);
+                Outcome::Unread
+            }
+        }
+    }
+
+    /// In a table with detached values: reports the dumped value lines (never pairs them).
+    fn read_dump_line(&mut self, line: &Line<'_>) -> bool {
+        let tokens = line.tokens();
+        let dump = if is_value_dump_start(line) {
+            self.in_dump = true;
+            true
+        } else {
+            self.in_dump && tokens.iter().all(|t| looks_like_value(t))
+        };
+        if !dump {
+            self.in_dump = false;
+            return false;
+        }
+        let values = tokens.iter().filter(|t| column_of(t).is_none()).count();
+        let mut message = format!("指标值列与指标名称分离（此行 {values} 个值），无法可靠配对，未导入");
+        if tokens.iter().any(|t| has_placeholder(t)) {
+            message.push_str("；模板占位符，未填写数值");
+        }
+        self.issue(line, message);
+        true
+    }
+
+    /// A row of a table with detached values: names only. A ★ or a level name inside the row
+    /// starts a new indicator. Each name is imported with an empty 指标值 and an issue.
+    fn read_name_only_row(&mut self, line: &Line<'_>, rest: &[&str]) -> Outcome {
+        if rest.iter().any(|t| has_placeholder(t)) {
+            self.issue(line, "模板占位符或无法识别的内容，此行未导入");
+            return Outcome::Unread;
+        }
+        let mut names: Vec<(Vec<&str>, LevelState)> = Vec::new();
+        let mut current: Vec<&str> = Vec::new();
+        let mut i = 0;
+        while let Some(token) = rest.get(i) {
+            if let Some((level, n)) = level_at(rest, i) {
+                if !current.is_empty() {
+                    names.push((std::mem::take(&mut current), self.levels.clone()));
+                }
+                let following = level_at(rest, i + n).map(|(l, _)| l);
+                if let Some((level2, level1)) = self.levels.apply(level, following) {
+                    self.issue(line, inferred_message(level2, level1));
+                }
+                i += n;
+                continue;
+            }
+            if token.starts_with('★') && !current.is_empty() {
+                names.push((std::mem::take(&mut current), self.levels.clone()));
+            }
+            current.push(token);
+            i += 1;
+        }
+        if !current.is_empty() {
+            names.push((current, self.levels.clone()));
+        }
+        let mut imported = 0;
+        for (tokens, levels) in names {
+            if !tokens.iter().any(|t| t.trim_start_matches('★').chars().count() >= 3) {
+                self.issue(line, "无法识别此行，未导入");
+                continue;
+            }
+            let (name, core) = strip_core(&tokens.join(" "));
+            let raw = RawIndicator {
+                name,
+                core,
+                notes: vec!["未找到该指标的指标值：指标值列与指标名称分离，无法可靠配对，请手工填写".to_owned()],
+                ..RawIndicator::default()
+            };
+            // Record the indicator under the levels in force where its name stood in the row.
+            let after_row = std::mem::replace(&mut self.levels, levels);
+            self.push(line, raw);
+            self.levels = after_row;
+            imported += 1;
+        }
+        if imported == 0 {
+            Outcome::Unread
+        } else {
+            Outcome::Imported { complete: true, missing: Vec::new() }
+        }
+    }
+
+    /// A text row in a table with detail columns (指标性质, 指标方向, 计量单位, 分值 …).
+    fn read_text_columns(&self, rest: &[&str]) -> Result<RawIndicator, String> {
+        let after = self.columns.after_name();
+        let value_at = after.iter().position(|c| *c == Col::Value).unwrap_or(after.len());
+        let before_value: Vec<Col> = after.iter().take(value_at).copied().collect();
+        let after_value: Vec<Col> = after.iter().skip(value_at + 1).copied().collect();
+        let has_direction_cols = before_value.iter().any(|c| matches!(c, Col::Nature | Col::Direction));
+
+        let name_end = if has_direction_cols {
+            (1..rest.len()).find(|&i| rest.get(i).is_some_and(|t| is_direction(t)))
+        } else {
+            (1..rest.len()).find(|&i| rest.get(i).is_some_and(|t| looks_like_value(t)))
+        };
+        let Some(name_end) = name_end else {
+            return Err(if has_direction_cols {
+                "未找到指标性质/指标方向列，无法按表头各列读取此行，未导入".to_owned()
+            } else {
+                "未找到指标值，此行未导入".to_owned()
+            });
+        };
+        let (name, core) = strip_core(&rest.get(..name_end).unwrap_or(&[]).join(" "));
+        let mut raw = RawIndicator { name, core, ..RawIndicator::default() };
+        let mut idx = name_end;
+        let (mut nature, mut direction) = (None, None);
+        for col in &before_value {
+            let Some(token) = rest.get(idx) else { break };
+            match col {
+                Col::Nature | Col::Direction if is_direction(token) => {
+                    if *col == Col::Nature {
+                        nature = Some(token.to_string());
+                    } else {
+                        direction = Some(token.to_string());
+                    }
+                    idx += 1;
+                }
+                _ => {}
+            }
+        }
+        raw.comparator_column = nature.or(direction);
+        let Some(value) = rest.get(idx) else {
+            return Err("缺少指标值，此行未导入".to_owned());
+        };
+        raw.target_text = value.to_string();
+        idx += 1;
+
+        let mut remaining: Vec<&str> = rest.get(idx..).unwrap_or(&[]).to_vec();
+        if after_value.contains(&Col::Unit) {
+            let unit = match remaining.as_slice() {
+                [first, ..] if !is_plain_number(first) => Some(first.to_string()),
+                [first, second, ..] if is_plain_number(second) && after_value.contains(&Col::Weight) => {
+                    Some(first.to_string())
+                }
+                _ => None,
+            };
+            if let Some(unit) = unit {
+                remaining.remove(0);
+                if unit == raw.target_text {
+                    raw.notes.push(format!("计量单位列与指标值相同（{unit}），不是计量单位，已忽略"));
+                } else {
+                    raw.unit_column = Some(unit);
+                }
+            }
+        }
+        let later: Vec<Col> = after_value.iter().copied().filter(|c| *c != Col::Unit).collect();
+        for (col, token) in later.iter().zip(remaining.iter()) {
+            if *col == Col::Weight {
+                raw.weight = parse_weight(token);
+                if raw.weight.is_none() {
+                    raw.notes.push(format!("无法读取分值“{token}”"));
+                }
+            }
+        }
+        if let Some(k) = later.iter().position(|c| *c == Col::Weight) {
+            if remaining.len() <= k {
+                raw.missing.push(Col::Weight.title());
+            }
+        }
+        Ok(raw)
+    }
+
+    /// A pipe row: cells map to the header's columns by position, from the column of its first
+    /// non-empty cell (a level name, or else the 三级 name).
+    fn read_pipe_row(&mut self, line: &Line<'_>) -> Outcome {
+        let cells = &line.cells;
+        let Some(j0) = cells.iter().position(|c| !c.is_empty()) else { return Outcome::Levels };
+        let first = cells.get(j0).copied().unwrap_or("");
+        let second_is_level = cells.get(j0 + 1).is_some_and(|c| classify(c).is_some());
+        let anchor_col = if label_key(first).starts_with("绩效指标") && self.columns.position(Col::Label).is_some()
+        {
+            Col::Label
+        } else {
+            match classify(first) {
+                Some(Level::One(_)) => Col::Level1,
+                Some(Level::Two(_)) => Col::Level2,
+                Some(Level::Cost | Level::Satisfaction) if second_is_level => Col::Level1,
+                Some(Level::Cost | Level::Satisfaction) => Col::Level2,
+                None => Col::Name,
+            }
+        };
+        let Some(anchor) = self.columns.position(anchor_col) else {
+            self.issue(line, "此行与表头各列对不上，未导入");
+            return Outcome::Unread;
+        };
+        let mut raw = RawIndicator::default();
+        let mut reached = Vec::new();
+        let mut value_cell: Option<&str> = None;
+        for (k, cell) in cells.iter().enumerate().skip(j0) {
+            let Some(col) = self.columns.cols.get(anchor + k - j0).copied() else { break };
+            reached.push(col);
+            let cell = cell.trim();
+            match col {
+                Col::Level1 if !cell.is_empty() => {
+                    let name = levels::normalise_in_column(cell);
+                    if name != self.levels.level1 {
+                        self.levels.level1 = name;
+                        self.levels.level2.clear();
+                    }
+                }
+                Col::Level2 if !cell.is_empty() => self.levels.level2 = levels::normalise_in_column(cell),
+                Col::Name => (raw.name, raw.core) = strip_core(cell),
+                Col::Nature if !cell.is_empty() => raw.comparator_column = Some(cell.to_owned()),
+                Col::Direction if !cell.is_empty() && raw.comparator_column.is_none() => {
+                    raw.comparator_column = Some(cell.to_owned())
+                }
+                Col::Value => value_cell = Some(cell),
+                Col::Unit if !cell.is_empty() => raw.unit_column = Some(cell.to_owned()),
+                Col::Weight if !cell.is_empty() => {
+                    raw.weight = parse_weight(cell);
+                    if raw.weight.is_none() && !super::lines::is_not_applicable(cell) {
+                        raw.notes.push(format!("无法读取分值“{cell}”"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !reached.contains(&Col::Name) {
+            return Outcome::Levels;
+        }
+        if raw.name.is_empty() {
+            self.issue(line, "缺少三级指标名称，此行未导入");
+            return Outcome::Unread;
+        }
+        let Some(value) = value_cell else {
+            self.issue(line, "缺少指标值，此行未导入");
+            return Outcome::Unread;
+        };
+        if value.is_empty() {
+            raw.notes.push("指标值为空".to_owned());
+        }
+        raw.target_text = value.to_owned();
+        let essential = [Col::Name, Col::Nature, Col::Direction, Col::Value, Col::Unit, Col::Weight];
+        raw.missing = essential
+            .iter()
+            .filter(|c| self.columns.cols.contains(c) && !reached.contains(c))
+            .map(|c| c.title())
+            .collect();
+        self.push(line, raw)
+    }
+
+    /// Parses the value and records the indicator with its warnings.
+    fn push(&mut self, line: &Line<'_>, raw: RawIndicator) -> Outcome {
+        let mut level1 = self.levels.level1.clone();
+        let level2 = self.levels.level2.clone();
+        match levels::parent_of(&level2) {
+            Some(parent) if level1.is_empty() => {
+                level1 = parent.to_owned();
+                self.issue(line, inferred_message(&level2, parent));
+            }
+            Some(parent) if parent != level1 => self.issue(
+                line,
+                format!("二级指标“{level2}”通常属于一级指标“{parent}”，表格写在“{level1}”下，已按原样导入，请核对"),
+            ),
+            _ => {}
+        }
+        if level1.is_empty() || level2.is_empty() {
+            self.issue(line, "缺少一级或二级指标名称");
+        }
+        let category = if level2.is_empty() { level1.clone() } else { level2.clone() };
+        let ctx = TargetContext {
+            category: Some(category).filter(|c| !c.is_empty()),
+            indicator_name: Some(raw.name.clone()),
+            comparator_column: raw.comparator_column.clone(),
+            unit_column: raw.unit_column.clone(),
+        };
+        let target = parse_target(&raw.target_text, &ctx);
+        if has_placeholder(&raw.target_text) || matches!(target.kind, ValueKind::Placeholder) {
+            self.issue(line, format!("模板占位符，未填写数值：“{}”", raw.target_text));
+        }
+        for note in &raw.notes {
+            self.issue(line, note.clone());
+        }
+        let complete = raw.missing.is_empty();
+        let missing = raw.missing.clone();
+        if !complete {
+            self.issue(line, format!("此行缺少{}列", raw.missing.join("、")));
+        }
+        self.indicators.push(ImportedIndicator {
+            line: line.number,
+            level1,
+            level2,
+            name: raw.name,
+            target_text: raw.target_text,
+            comparator_column: raw.comparator_column,
+            unit_column: raw.unit_column,
+            weight: raw.weight,
+            core: raw.core,
+            target,
+        });
+        Outcome::Imported { complete, missing }
+    }
+
+    /// The table ran into the end of the text: says so on its last line when that line was not
+    /// read completely.
+    fn mark_truncated(&mut self, line: &Line<'_>, outcome: Outcome) {
+        let number = line.number;
+        match outcome {
+            Outcome::Unread => {
+                for issue in self.issues.iter_mut().filter(|i| i.line == number) {
+                    issue.message = format!("表格在此处截断，最后一行不完整：{}", issue.message);
+                }
+            }
+            Outcome::Imported { complete: false, missing } => {
+                let message = format!("表格在此处截断，最后一行缺少{}列，已按现有内容导入，请核对", missing.join("、"));
+                self.issues.retain(|i| !(i.line == number && i.message.starts_with("此行缺少")));
+                self.issue(line, message);
+            }
+            Outcome::Levels | Outcome::Header => {
+                self.issue(line, "表格在此处截断，此行之后没有指标");
+            }
+            Outcome::Imported { complete: true, .. } => {}
+        }
+    }
+}
+
+/// Reads "name value" from a text row without detail columns: the 指标值 is the trailing
+/// token(s) that read as a value — "1座"; "≤40000 元/年" and "2 万元/年" (number + unit); "≥ 95%"
+/// (lone comparator + number) — or, when no token reads as a value, a short phrase after the
+/// name ("有效保障").
+fn read_text_value(rest: &[&str]) -> Result<RawIndicator, String> {
+    let n = rest.len();
+    let Some(last) = rest.last() else { return Err("空行".to_owned()) };
+    if n == 1 {
+        let (name, core) = strip_core(last);
+        if let Some((name, value)) = split_glued_value(&name) {
+            return Ok(RawIndicator {
+                name,
+                target_text: value,
+                core,
+                notes: vec!["指标值与指标名称连写，已从名称中拆分，请核对".to_owned()],
+                ..RawIndicator::default()
+            });
+        }
+        return Err(if looks_like_value(last) {
+            "只有指标值，没有指标名称，此行未导入".to_owned()
+        } else {
+            "未找到指标值，此行未导入".to_owned()
+        });
+    }
+    let mut start = if looks_like_value(last) {
+        n - 1
+    } else if n >= 3 && is_unit_only(last) && rest.get(n - 2).is_some_and(|t| is_number_like(t)) {
+        n - 2
+    } else if is_qualitative_phrase(last) {
+        n - 1
+    } else {
+        return Err("未找到指标值，此行未导入".to_owned());
+    };
+    if start >= 2 && rest.get(start - 1).is_some_and(|t| is_bare_comparator(t)) {
+        start -= 1;
+    }
+    let (name, core) = strip_core(&rest.get(..start).unwrap_or(&[]).join(" "));
+    if name.is_empty() {
+        return Err("只有指标值，没有指标名称，此行未导入".to_owned());
+    }
+    Ok(RawIndicator { name, target_text: rest.get(start..).unwrap_or(&[]).join(" "), core, ..RawIndicator::default() })
+}
+
+fn inferred_message(level2: &str, level1: &str) -> String {
+    format!("一级指标未写明或与二级指标不符，按二级指标“{level2}”推定为“{level1}”，请核对")
+}
+
+/// A short phrase that can be a qualitative 指标值 (有效保障, 效果明显, 显著提升), not the end of an
+/// indicator name (…数量, …率, …成本, …满意度).
+fn is_qualitative_phrase(token: &str) -> bool {
+    const NAME_ENDINGS: &[&str] = &[
+        "率",
+        "数量",
+        "数",
+        "成本",
+        "时间",
+        "标准",
+        "情况",
+        "年限",
+        "满意度",
+        "指标",
+        "面积",
+        "金额",
+        "费用",
+        "周期",
+        "比例",
+        "次数",
+        "人数",
+        "规模",
+        "范围",
+        "期限",
+        "覆盖面",
+    ];
+    let count = token.chars().count();
+    (2..=12).contains(&count)
+        && token.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        && !is_unit_only(token)
+        && classify(token).is_none()
+        && column_of(token).is_none()
+        && !NAME_ENDINGS.iter().any(|e| token.ends_with(e))
+}
+
+/// A leading ★ marks a core indicator: "★农村低保标准" → ("农村低保标准", true).
+fn strip_core(name: &str) -> (String, bool) {
+    let trimmed = name.trim();
+    match trimmed.strip_prefix('★') {
+        Some(rest) => (rest.trim().to_owned(), true),
+        None => (trimmed.to_owned(), false),
+    }
+}
+
+/// "4", "10分", "4.5" → the weight.
+fn parse_weight(cell: &str) -> Option<Decimal> {
+    let t = cell.trim();
+    parse_decimal(t.strip_suffix('分').unwrap_or(t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(tokens: &[&str]) -> (String, String) {
+        match read_text_value(tokens) {
+            Ok(r) => (r.name, r.target_text),
+            Err(e) => (String::new(), e),
+        }
+    }
+
+    #[test]
+    fn trailing_values() {
+        assert_eq!(raw(&["维护", "LED", "屏幕数量", "1座"]), ("维护 LED 屏幕数量".into(), "1座".into()));
+        assert_eq!(raw(&["维护平台成本", "≤30000", "元/年"]), ("维护平台成本".into(), "≤30000 元/年".into()));
+        assert_eq!(raw(&["租赁光纤、电话成本", "2", "万元/年"]), ("租赁光纤、电话成本".into(), "2 万元/年".into()));
+        assert_eq!(raw(&["满意度", "≥", "95%"]), ("满意度".into(), "≥ 95%".into()));
+        assert_eq!(
+            raw(&["保障政府网站有效运行，政务信息及时公开", "有效保障"]),
+            ("保障政府网站有效运行，政务信息及时公开".into(), "有效保障".into())
+        );
+        assert!(raw(&["维护", "LED", "屏幕数量"]).0.is_empty());
+        assert!(raw(&["维护网站数量"]).0.is_empty());
+    }
+
+    #[test]
+    fn core_marker() {
+        assert_eq!(strip_core("★农村低保标准"), ("农村低保标准".to_owned(), true));
+        assert_eq!(strip_core("农村低保标准"), ("农村低保标准".to_owned(), false));
+    }
+}

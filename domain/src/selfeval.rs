@@ -1,0 +1,344 @@
+//! 绩效自评 as departments fill it in: targets and actuals as text, weights, grades. This module
+//! reads each row with the value grammar, brings target and actual to one unit, and hands plain
+//! numbers to the scoring engine. It is the input format of `jixiao score FILE.json` and of the
+//! browser's live score preview.
+
+use crate::scoring::{self, Direction, Evaluation, EvaluationResult, Funds, IndicatorInput, Measure, Profile, QualitativeGrade};
+use crate::value::{self, Comparator, Target, TargetContext, ValueKind};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// A self-evaluation as entered (see docs/cli.md for the JSON shape).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SelfEvaluation {
+    /// 项目名称 (informational).
+    #[serde(default)]
+    pub project: Option<String>,
+    pub funds: FundsInput,
+    /// A profile name ("national", "2021", "national_strict", "2021_strict") or a full profile.
+    #[serde(default)]
+    pub profile: ProfileSpec,
+    pub indicators: Vec<IndicatorEntry>,
+}
+
+/// 全年预算数 and 全年执行数 (万元), with the 执行率 explanation if any.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FundsInput {
+    pub budget: Decimal,
+    pub executed: Decimal,
+    #[serde(default)]
+    pub explanation: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ProfileSpec {
+    Name(String),
+    Inline(Box<Profile>),
+}
+
+impl Default for ProfileSpec {
+    fn default() -> Self {
+        ProfileSpec::Name("national".to_owned())
+    }
+}
+
+impl ProfileSpec {
+    /// The profile, or a Chinese error for an unknown name.
+    pub fn resolve(&self) -> Result<Profile, String> {
+        match self {
+            ProfileSpec::Inline(p) => Ok((**p).clone()),
+            ProfileSpec::Name(name) => Profile::by_name(name).ok_or_else(|| {
+                format!("未知的评分方案“{name}”（可用：national、2021、national_strict、2021_strict，或直接给出完整方案）")
+            }),
+        }
+    }
+}
+
+/// One indicator row of the 自评表.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorEntry {
+    pub level1: String,
+    pub level2: String,
+    pub name: String,
+    /// 年度指标值 (A) as written: "≤40000 元/年", "100%", "有效保障".
+    pub target: String,
+    /// 分值.
+    pub weight: Decimal,
+    /// 实际完成值 (B) as written: "3.8万元", "98.5%", "完成"; absent = not yet entered.
+    #[serde(default)]
+    pub actual: Option<String>,
+    /// A separate 指标性质 / 指标方向 column: "≥", "≤", "=", "正向", "反向".
+    #[serde(default)]
+    pub comparator: Option<String>,
+    /// A separate 计量单位 column.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// For qualitative indicators: 达成年度指标 / 部分达成年度指标并具有一定效果 / 未达成年度指标且效果较差
+    /// (or achieved / partial / poor).
+    #[serde(default)]
+    pub grade: Option<String>,
+    /// For qualitative indicators: the points the scorer gives inside the grade's band.
+    #[serde(default)]
+    pub score: Option<Decimal>,
+    /// 偏差原因分析及改进措施.
+    #[serde(default)]
+    pub explanation: Option<String>,
+}
+
+/// Reads a grade label or code.
+pub fn parse_grade(text: &str) -> Option<QualitativeGrade> {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    match t.to_lowercase().as_str() {
+        "achieved" | "达成" | "达成年度指标" | "全部达成" | "完成" => Some(QualitativeGrade::Achieved),
+        "partial" | "部分达成" | "部分达成年度指标并具有一定效果" | "部分达成年度指标" => Some(QualitativeGrade::Partial),
+        "poor" | "未达成" | "未达成年度指标且效果较差" | "未达成年度指标" | "未完成" => Some(QualitativeGrade::Poor),
+        _ => None,
+    }
+}
+
+/// What an entry became on its way to the engine: its targets as read, and warnings about them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prepared {
+    pub evaluation: Evaluation,
+    pub targets: Vec<Target>,
+    pub warnings: Vec<String>,
+}
+
+/// Reads every row; never fails: an unreadable row becomes an unscorable indicator with a reason.
+pub fn prepare(input: &SelfEvaluation) -> Prepared {
+    let mut warnings = Vec::new();
+    let mut targets = Vec::with_capacity(input.indicators.len());
+    let mut indicators = Vec::with_capacity(input.indicators.len());
+    for (i, entry) in input.indicators.iter().enumerate() {
+        let place = format!("第 {} 项指标“{}”", i + 1, entry.name);
+        let ctx = TargetContext {
+            category: Some(entry.level2.clone()),
+            indicator_name: Some(entry.name.clone()),
+            comparator_column: entry.comparator.clone(),
+            unit_column: entry.unit.clone(),
+        };
+        let target = value::parse_target(&entry.target, &ctx);
+        for flag in &target.flags {
+            warnings.push(format!("{place}的指标值“{}”：{}", entry.target, flag.message()));
+        }
+        let measure = measure_for(entry, &target, &ctx, &place, &mut warnings);
+        indicators.push(IndicatorInput {
+            level1: entry.level1.clone(),
+            level2: entry.level2.clone(),
+            name: entry.name.clone(),
+            weight: entry.weight,
+            measure,
+            explanation: entry.explanation.clone(),
+        });
+        targets.push(target);
+    }
+    let evaluation = Evaluation {
+        funds: Funds {
+            budget: input.funds.budget,
+            executed: input.funds.executed,
+            explanation: input.funds.explanation.clone(),
+        },
+        indicators,
+    };
+    Prepared { evaluation, targets, warnings }
+}
+
+/// Scores a self-evaluation: input warnings come first in the result's `warnings`.
+pub fn evaluate(input: &SelfEvaluation) -> Result<EvaluationResult, String> {
+    let profile = input.profile.resolve()?;
+    let prepared = prepare(input);
+    let mut result = scoring::score(&prepared.evaluation, &profile);
+    let mut warnings = prepared.warnings;
+    warnings.append(&mut result.warnings);
+    result.warnings = warnings;
+    Ok(result)
+}
+
+fn direction(c: Comparator) -> Direction {
+    match c {
+        Comparator::Ge | Comparator::Gt => Direction::Positive,
+        Comparator::Eq => Direction::Equal,
+        Comparator::Le | Comparator::Lt => Direction::Reverse,
+    }
+}
+
+fn measure_for(entry: &IndicatorEntry, target: &Target, ctx: &TargetContext, place: &str, warnings: &mut Vec<String>) -> Measure {
+    let grade = entry.grade.as_deref().filter(|g| !g.trim().is_empty());
+    let parsed_grade = grade.and_then(parse_grade);
+    if let (Some(g), None) = (grade, parsed_grade) {
+        warnings.push(format!("{place}：无法识别的评价等级“{g}”（应为 达成年度指标 / 部分达成年度指标并具有一定效果 / 未达成年度指标且效果较差）"));
+    }
+    let actual_text = entry.actual.as_deref().map(str::trim).filter(|a| !a.is_empty());
+    let actual = actual_text.map(|a| value::parse_actual_with(a, ctx));
+    if let Some(ValueKind::NotApplicable) = actual.as_ref().map(|a| &a.kind) {
+        return Measure::NotApplicable;
+    }
+    match &target.kind {
+        ValueKind::NotApplicable => Measure::NotApplicable,
+        ValueKind::Placeholder => Measure::Unscorable { reason: format!("指标值“{}”是未填写的模板占位符", entry.target) },
+        ValueKind::Invalid { message } => Measure::Unscorable { reason: message.clone() },
+        ValueKind::Qualitative { .. } => Measure::Qualitative {
+            grade: parsed_grade.or_else(|| actual_text.and_then(parse_grade)),
+            score: entry.score,
+        },
+        _ if parsed_grade.is_some() => Measure::Qualitative { grade: parsed_grade, score: entry.score },
+        ValueKind::Quantity { comparator, .. } => {
+            let Some(actual) = actual else {
+                return Measure::Quantitative { direction: direction(*comparator), target: Decimal::ZERO, actual: None, unit: String::new() };
+            };
+            match value::compare_targets(target, &actual) {
+                Ok(c) => {
+                    for flag in &c.flags {
+                        warnings.push(format!("{place}的实际值“{}”：{}", actual.raw, flag.message()));
+                    }
+                    Measure::Quantitative { direction: direction(*comparator), target: c.target, actual: Some(c.actual), unit: c.unit }
+                }
+                Err(e) => Measure::Unscorable { reason: e.to_string() },
+            }
+        }
+        ValueKind::Range { low, high } => {
+            let Some(actual) = actual else {
+                return Measure::Quantitative { direction: Direction::Positive, target: Decimal::ZERO, actual: None, unit: String::new() };
+            };
+            let Some(a) = actual.quantity() else {
+                return Measure::Unscorable { reason: format!("实际值“{}”不是单个数值，无法与区间指标比较", actual.raw) };
+            };
+            // Inside the range is met; below it scores as 正向 against the low end, above it as
+            // 反向 against the high end.
+            let (bound, dir) = match value::compare_quantities(high, a) {
+                Ok(c) if c.actual > c.target => (high, Direction::Reverse),
+                Ok(_) => (low, Direction::Positive),
+                Err(e) => return Measure::Unscorable { reason: e.to_string() },
+            };
+            match value::compare_quantities(bound, a) {
+                Ok(c) => Measure::Quantitative { direction: dir, target: c.target, actual: Some(c.actual), unit: c.unit },
+                Err(e) => Measure::Unscorable { reason: e.to_string() },
+            }
+        }
+        ValueKind::Date { comparator, date } => {
+            let Some(actual) = actual else {
+                return Measure::Quantitative { direction: Direction::Reverse, target: Decimal::ZERO, actual: None, unit: "天".into() };
+            };
+            match actual.kind {
+                // Scored as days late (or early, for 不早于): 0 days is met, any delay scores 0.
+                ValueKind::Date { date: done, .. } => {
+                    let days = (done - *date).num_days();
+                    let late = if matches!(comparator, Comparator::Ge | Comparator::Gt) { -days } else { days };
+                    Measure::Quantitative {
+                        direction: Direction::Reverse,
+                        target: Decimal::ZERO,
+                        actual: Some(Decimal::from(late.max(0))),
+                        unit: "天（逾期）".into(),
+                    }
+                }
+                _ => Measure::Unscorable { reason: format!("实际值“{}”不是日期，无法与时限“{}”比较", actual.raw, entry.target) },
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn entry(l1: &str, l2: &str, name: &str, target: &str, weight: Decimal, actual: Option<&str>) -> IndicatorEntry {
+        IndicatorEntry {
+            level1: l1.into(),
+            level2: l2.into(),
+            name: name.into(),
+            target: target.into(),
+            weight,
+            actual: actual.map(Into::into),
+            ..Default::default()
+        }
+    }
+
+    fn one(e: IndicatorEntry) -> EvaluationResult {
+        let input = SelfEvaluation {
+            project: None,
+            funds: FundsInput { budget: dec!(10), executed: dec!(10), explanation: None },
+            profile: ProfileSpec::default(),
+            indicators: vec![e],
+        };
+        evaluate(&input).unwrap()
+    }
+
+    #[test]
+    fn money_actual_in_wan_against_yuan_target() {
+        let r = one(entry("产出指标", "成本指标", "维护、测评网站成本", "≤40000 元/年", dec!(4), Some("3.8万元")));
+        let s = &r.indicators[0];
+        assert_eq!(s.score, dec!(4));
+        assert_eq!(s.rule, "reverse_met");
+        assert!(s.explanation.contains("38000"), "{}", s.explanation);
+        assert!(s.explanation.contains("40000"), "{}", s.explanation);
+    }
+
+    #[test]
+    fn assumed_reverse_for_cost_without_comparator() {
+        let r = one(entry("产出指标", "成本指标", "租赁光纤、电话成本", "2 万元/年", dec!(4), Some("2.2万元")));
+        let s = &r.indicators[0];
+        assert_eq!(s.rule, "reverse_linear");
+        // (1 − 2000 ÷ 20000) × 4 = 3.60
+        assert_eq!(s.score, dec!(3.60));
+        assert!(r.warnings.iter().any(|w| w.contains("推定")), "{:?}", r.warnings);
+    }
+
+    #[test]
+    fn qualitative_uses_grade_and_score() {
+        let mut e = entry("效益指标", "社会效益指标", "保障政府网站有效运行", "有效保障", dec!(15), Some("有效保障"));
+        e.grade = Some("达成年度指标".into());
+        e.score = Some(dec!(14));
+        let r = one(e);
+        assert_eq!(r.indicators[0].rule, "qualitative");
+    }
+
+    #[test]
+    fn incompatible_units_are_unscorable_with_reason() {
+        let r = one(entry("产出指标", "数量指标", "维护网站数量", "1个", dec!(5), Some("3万元")));
+        let s = &r.indicators[0];
+        assert_eq!(s.score, dec!(0));
+        assert_eq!(s.rule, "unscorable");
+        assert!(s.explanation.contains("无法换算"), "{}", s.explanation);
+        assert!(s.needs_explanation);
+    }
+
+    #[test]
+    fn placeholder_target_never_becomes_a_number() {
+        let r = one(entry("产出指标", "数量指标", "农村低保发放人数", "**人", dec!(5), Some("100人")));
+        assert_eq!(r.indicators[0].rule, "unscorable");
+        assert_eq!(r.indicators[0].score, dec!(0));
+    }
+
+    #[test]
+    fn ambiguous_fraction_is_warned() {
+        let r = one(entry("满意度指标", "满意度指标", "受益群众满意度", "≥95%", dec!(10), Some("0.95")));
+        assert!(r.warnings.iter().any(|w| w.contains("0.95")), "{:?}", r.warnings);
+    }
+
+    #[test]
+    fn not_applicable_actual_drops_the_indicator() {
+        let r = one(entry("产出指标", "数量指标", "维护网络平台数量", "1个", dec!(5), Some("/")));
+        assert_eq!(r.indicators[0].rule, "not_applicable");
+    }
+
+    #[test]
+    fn unknown_profile_is_an_error() {
+        let mut input: SelfEvaluation = serde_json::from_str(
+            r#"{"funds":{"budget":"10","executed":"9"},"profile":"nope","indicators":[]}"#,
+        )
+        .unwrap();
+        assert!(evaluate(&input).unwrap_err().contains("nope"));
+        input.profile = ProfileSpec::Name("2021".into());
+        assert!(evaluate(&input).is_ok());
+    }
+
+    #[test]
+    fn grades_parse_from_labels_and_codes() {
+        assert_eq!(parse_grade("达成年度指标"), Some(QualitativeGrade::Achieved));
+        assert_eq!(parse_grade(" partial "), Some(QualitativeGrade::Partial));
+        assert_eq!(parse_grade("未达成年度指标且效果较差"), Some(QualitativeGrade::Poor));
+        assert_eq!(parse_grade("很好"), None);
+    }
+}

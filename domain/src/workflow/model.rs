@@ -1,0 +1,291 @@
+//! The vocabulary of the workflow: who acts ([`Role`], [`Actor`]), on which part of the cycle
+//! ([`Phase`]), in which state ([`Status`]), doing what ([`Action`], [`ActionKind`]), and the
+//! rule check a submission carries ([`SubmitCheck`]).
+
+use serde::{Deserialize, Serialize};
+
+/// A user's role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 系统管理员: everything finance may do, and may also edit content.
+    Admin,
+    /// 财政局审核人员: reads every project, reviews, never edits department content.
+    Finance,
+    /// 部门填报人员: belongs to exactly one department, fills in and submits its projects.
+    Department,
+}
+
+impl Role {
+    /// Every role, in declaration order.
+    pub const ALL: [Role; 3] = [Role::Admin, Role::Finance, Role::Department];
+
+    /// The role as users see it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "系统管理员",
+            Role::Finance => "财政局审核人员",
+            Role::Department => "部门填报人员",
+        }
+    }
+}
+
+/// The user who acts. `department_id` matters only for [`Role::Department`]; a department user
+/// without one can read and do nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: i32,
+    pub role: Role,
+    pub department_id: Option<i32>,
+}
+
+/// A part of a project's yearly cycle; each has its own status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// 目标申报 (with 财政审核).
+    Declaration,
+    /// 运行监控 (mid-year 双监控).
+    Monitoring,
+    /// 绩效自评 (with 财政复核).
+    SelfEvaluation,
+}
+
+impl Phase {
+    /// Every phase, in the order of the cycle.
+    pub const ALL: [Phase; 3] = [Phase::Declaration, Phase::Monitoring, Phase::SelfEvaluation];
+
+    /// The phase as users see it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Declaration => "目标申报",
+            Phase::Monitoring => "运行监控",
+            Phase::SelfEvaluation => "绩效自评",
+        }
+    }
+
+    /// The statuses this phase goes through, initial first.
+    pub fn statuses(self) -> &'static [Status] {
+        use Status::*;
+        match self {
+            Phase::Declaration => &[Draft, Submitted, Approved, Returned],
+            Phase::Monitoring => &[Filling, Submitted, Reviewed, Returned],
+            Phase::SelfEvaluation => &[Draft, Submitted, UnderReview, Rated, Returned],
+        }
+    }
+}
+
+/// The state of one phase of one project. Each phase uses a subset (see [`Phase::statuses`]);
+/// the final states differ per phase: 批复 [`Status::Approved`] (申报), 审阅 [`Status::Reviewed`]
+/// (监控), 评定 [`Status::Rated`] (自评).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// 草稿 (申报, 自评).
+    Draft,
+    /// 填报中 (监控).
+    Filling,
+    /// 已提交, waiting for the finance bureau.
+    Submitted,
+    /// 财政复核中 (自评 only).
+    UnderReview,
+    /// 已批复 (申报). Locked.
+    Approved,
+    /// 已审阅 (监控). Locked.
+    Reviewed,
+    /// 已评定 (自评). Locked.
+    Rated,
+    /// 退回: returned with a reason; the department edits and submits again.
+    Returned,
+}
+
+impl Status {
+    /// Every status, in declaration order.
+    pub const ALL: [Status; 8] = [
+        Status::Draft,
+        Status::Filling,
+        Status::Submitted,
+        Status::UnderReview,
+        Status::Approved,
+        Status::Reviewed,
+        Status::Rated,
+        Status::Returned,
+    ];
+
+    /// The status a phase starts in: 填报中 for 运行监控, 草稿 otherwise.
+    pub fn initial(phase: Phase) -> Status {
+        match phase {
+            Phase::Monitoring => Status::Filling,
+            Phase::Declaration | Phase::SelfEvaluation => Status::Draft,
+        }
+    }
+
+    /// The status as users see it in `phase`. Today each status reads the same in every phase
+    /// that uses it (the phases differ by which final status they use); a status outside the
+    /// phase still gets its usual label.
+    pub fn label(self, _phase: Phase) -> &'static str {
+        match self {
+            Status::Draft => "草稿",
+            Status::Filling => "填报中",
+            Status::Submitted => "已提交",
+            Status::UnderReview => "财政复核中",
+            Status::Approved => "已批复",
+            Status::Reviewed => "已审阅",
+            Status::Rated => "已评定",
+            Status::Returned => "退回",
+        }
+    }
+
+    /// 已批复 / 已审阅 / 已评定: nobody edits or submits until the finance bureau reopens it.
+    pub fn is_locked(self) -> bool {
+        matches!(self, Status::Approved | Status::Reviewed | Status::Rated)
+    }
+}
+
+/// Something an actor asks to do with a phase.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// 提交 to the finance bureau.
+    Submit,
+    /// 退回 to the department; the reason is required.
+    Return { reason: String },
+    /// 批复 (申报) / 审阅 (监控) / 评定 (自评).
+    Approve,
+    /// 开始复核: 已提交 → 财政复核中 (自评 only).
+    StartReview,
+    /// 重新打开 a locked phase back to 草稿 / 填报中; the reason is required.
+    Reopen { reason: String },
+    /// 修改 the phase's content (the status stays).
+    Edit,
+}
+
+impl Action {
+    /// The action without its data.
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Action::Submit => ActionKind::Submit,
+            Action::Return { .. } => ActionKind::Return,
+            Action::Approve => ActionKind::Approve,
+            Action::StartReview => ActionKind::StartReview,
+            Action::Reopen { .. } => ActionKind::Reopen,
+            Action::Edit => ActionKind::Edit,
+        }
+    }
+
+    /// The reason carried by [`Action::Return`] and [`Action::Reopen`].
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Action::Return { reason } | Action::Reopen { reason } => Some(reason),
+            _ => None,
+        }
+    }
+}
+
+/// [`Action`] without data: what the UI shows as buttons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    Submit,
+    Return,
+    Approve,
+    StartReview,
+    Reopen,
+    Edit,
+}
+
+impl ActionKind {
+    /// Every kind, in the order [`crate::workflow::allowed_actions`] lists them.
+    pub const ALL: [ActionKind; 6] = [
+        ActionKind::Edit,
+        ActionKind::Submit,
+        ActionKind::StartReview,
+        ActionKind::Approve,
+        ActionKind::Return,
+        ActionKind::Reopen,
+    ];
+
+    /// The button text in `phase`: [`ActionKind::Approve`] is 批复, 审阅 or 评定.
+    pub fn label(self, phase: Phase) -> &'static str {
+        match self {
+            ActionKind::Submit => "提交",
+            ActionKind::Return => "退回",
+            ActionKind::Approve => match phase {
+                Phase::Declaration => "批复",
+                Phase::Monitoring => "审阅",
+                Phase::SelfEvaluation => "评定",
+            },
+            ActionKind::StartReview => "开始复核",
+            ActionKind::Reopen => "重新打开",
+            ActionKind::Edit => "修改",
+        }
+    }
+
+    /// Whether the action must carry a reason.
+    pub fn needs_reason(self) -> bool {
+        matches!(self, ActionKind::Return | ActionKind::Reopen)
+    }
+}
+
+/// The result of the domain rule checks a submission must pass, computed by the caller (weights
+/// from the scoring profile, explanations per domain-rules.md §5) and passed to
+/// [`crate::workflow::transition`] with [`Action::Submit`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitCheck {
+    /// Whether every level's weights add up to its parent (and the total to the profile's).
+    pub weights_ok: bool,
+    /// Each weight problem, in Chinese, e.g. "产出指标下各三级指标分值之和为45，应为50".
+    pub weight_problems: Vec<String>,
+    /// The names of the indicators (or "预算执行率") whose 偏差原因分析 is required but empty.
+    pub missing_explanations: Vec<String>,
+}
+
+impl SubmitCheck {
+    /// A check that found nothing wrong.
+    pub fn passed() -> SubmitCheck {
+        SubmitCheck { weights_ok: true, weight_problems: Vec::new(), missing_explanations: Vec::new() }
+    }
+
+    /// Every problem, one Chinese sentence each; empty when the submission may go ahead.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems: Vec<String> = self
+            .weight_problems
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .map(|p| format!("分值设置有误：{p}"))
+            .collect();
+        if !self.weights_ok && problems.is_empty() {
+            problems.push("各级指标分值之和不符合要求，请检查分值设置".to_owned());
+        }
+        problems.extend(
+            self.missing_explanations.iter().map(|name| format!("“{}”须填写偏差原因分析及改进措施", name.trim())),
+        );
+        problems
+    }
+}
+
+/// A set of roles, as the transition table lists who may act.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Roles {
+    pub admin: bool,
+    pub finance: bool,
+    pub department: bool,
+}
+
+impl Roles {
+    /// 部门填报人员 (of the project's own department) only.
+    pub const DEPARTMENT: Roles = Roles { admin: false, finance: false, department: true };
+    /// 部门填报人员 (own department) and 系统管理员.
+    pub const DEPARTMENT_ADMIN: Roles = Roles { admin: true, finance: false, department: true };
+    /// 财政局审核人员 and 系统管理员.
+    pub const FINANCE_ADMIN: Roles = Roles { admin: true, finance: true, department: false };
+
+    pub fn contains(self, role: Role) -> bool {
+        match role {
+            Role::Admin => self.admin,
+            Role::Finance => self.finance,
+            Role::Department => self.department,
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import { test, expect, Page } from '@playwright/test';
+
+// Fails the test on any uncaught error in the page (a WASM panic shows up here).
+function collectErrors(page: Page): Error[] {
+  const errors: Error[] = [];
+  page.on('pageerror', (e) => errors.push(e));
+  return errors;
+}
+
+test('the project list links to the demo project, which hydrates', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByRole('heading', { name: '项目支出绩效目标' })).toBeVisible();
+  await page.getByRole('link', { name: '政府网站维护费及业务经费' }).click();
+  await expect(page).toHaveURL(/\/projects\/1$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('政府网站维护费及业务经费');
+  await expect(page.getByRole('cell', { name: '维护网站数量' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('collapsing a 一级 group and reloading indicators through a server function', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/projects/1');
+  // Only the WASM sets this; without hydration the test stops here.
+  await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'true');
+
+  const row = page.getByRole('cell', { name: '维护网站数量' });
+  await expect(row).toBeVisible();
+  await expect(page.getByRole('cell', { name: '≤40000 元/年' })).toBeVisible();
+
+  const output = page.getByRole('button', { name: /产出指标/ });
+  await expect(output).toHaveAttribute('aria-expanded', 'true');
+  await output.click();
+  await expect(output).toHaveAttribute('aria-expanded', 'false');
+  await expect(row).toBeHidden();
+  // Other groups stay open.
+  await expect(page.getByRole('cell', { name: '受益群众满意度' })).toBeVisible();
+  await output.click();
+  await expect(row).toBeVisible();
+
+  const answered = page.waitForResponse((r) => r.url().includes('/api/get_indicators') && r.status() === 200);
+  await page.getByRole('button', { name: '从服务器刷新' }).click();
+  await answered;
+  await expect(page.getByTestId('reload-status')).toHaveText('已从服务器重新加载 17 项指标');
+  await expect(page.locator('tr.indicator-row')).toHaveCount(17);
+  expect(errors).toEqual([]);
+});
+
+test('the indicator table is in the server-rendered HTML (no JavaScript)', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/projects/1');
+  await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'false');
+  await expect(page.getByRole('cell', { name: '维护网站数量' })).toBeVisible();
+  await expect(page.getByTestId('funds-total')).toHaveText('10.00');
+  await context.close();
+});
+
+test('an unknown project shows a Chinese not-found page', async ({ page }) => {
+  const response = await page.goto('/projects/424242');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: '未找到该页面' })).toBeVisible();
+});

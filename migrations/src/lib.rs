@@ -1,0 +1,28 @@
+//! jixiao's schema, as sea-orm migrations. The schema is only ever changed here (never
+//! auto-synced from entities); each migration runs identically on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20260101_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20260101_000001_foundation::Migration)]
+    }
+}
+
+/// Column for exact decimal amounts (万元, targets, scores). PostgreSQL stores NUMERIC; SQLite
+/// stores the decimal's text, because SQLite's numeric affinity would turn it into a float.
+/// `db::Amount` reads and writes both.
+pub fn decimal_column(manager: &SchemaManager, col: impl IntoIden) -> ColumnDef {
+    let mut def = ColumnDef::new(col);
+    match manager.get_database_backend() {
+        sea_orm_migration::sea_orm::DatabaseBackend::Sqlite => def.custom(Alias::new("TEXT")),
+        _ => def.decimal_len(20, 6),
+    };
+    def.not_null();
+    def
+}

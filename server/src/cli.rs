@@ -1,0 +1,127 @@
+//! The command-line tools behind `jixiao value parse`, `jixiao score` and `jixiao import`.
+//! Their JSON output is an interface others script against: see docs/cli.md.
+
+use anyhow::{anyhow, Context};
+use clap::Args;
+use domain::selfeval::SelfEvaluation;
+use domain::value::{self, TargetContext};
+use std::io::Read;
+use std::path::Path;
+
+#[derive(Args, Debug, Clone)]
+pub struct ValueParseArgs {
+    /// The 指标值 as written, e.g. "≤40000 元/年", "≥95%", "有效保障".
+    pub text: String,
+    /// The indicator's category (二级指标), e.g. 成本指标: decides the assumed comparator.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// A separate 指标性质 / 指标方向 column: ≥ ≤ = 正向 反向.
+    #[arg(long)]
+    pub comparator: Option<String>,
+    /// A separate 计量单位 column.
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// The 三级指标 name (checks rising rates, dates, glued values).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Read the text as an actual (实际完成值): no comparator is assumed.
+    #[arg(long)]
+    pub actual: bool,
+}
+
+pub fn value_parse(args: &ValueParseArgs) -> anyhow::Result<()> {
+    let ctx = TargetContext {
+        category: args.category.clone(),
+        indicator_name: args.name.clone(),
+        comparator_column: args.comparator.clone(),
+        unit_column: args.unit.clone(),
+    };
+    let parsed = if args.actual { value::parse_actual_with(&args.text, &ctx) } else { value::parse_target(&args.text, &ctx) };
+    print_json(&parsed)
+}
+
+/// Reads a self-evaluation; errors name the file, line and column.
+pub fn read_self_evaluation(path: &Path) -> anyhow::Result<SelfEvaluation> {
+    let text = read_text(path)?;
+    serde_json::from_str(&text).map_err(|e| {
+        anyhow!("{} 第 {} 行第 {} 列：自评数据格式错误：{}", path.display(), e.line(), e.column(), e)
+    })
+}
+
+pub fn score(path: &Path) -> anyhow::Result<()> {
+    let input = read_self_evaluation(path)?;
+    let result = domain::selfeval::evaluate(&input).map_err(|e| anyhow!(e))?;
+    print_json(&result)
+}
+
+fn read_text(path: &Path) -> anyhow::Result<String> {
+    if path == Path::new("-") {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).context("无法读取标准输入")?;
+        return Ok(s);
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| anyhow!("{} 不是 UTF-8 文本（第 {} 字节起无法解码）", path.display(), e.utf8_error().valid_up_to()))
+}
+
+pub fn import_dry_run(path: &Path) -> anyhow::Result<()> {
+    let text = read_text(path)?;
+    print_json(&domain::import::import_target_tables(&text))
+}
+
+pub async fn import_store(db: &db::DatabaseConnection, path: &Path) -> anyhow::Result<()> {
+    let text = read_text(path)?;
+    let result = domain::import::import_target_tables(&text);
+    let ids = db::import::store(db, &result).await.with_context(|| format!("导入 {} 失败，未写入任何数据", path.display()))?;
+    for (p, id) in result.projects.iter().zip(&ids) {
+        println!("已导入项目（编号 {id}）：{} · {} 项指标", p.name, p.indicators.len());
+        for issue in &p.issues {
+            println!("  注意 第 {} 行：{}｜{}", issue.line, issue.message, issue.text);
+        }
+    }
+    for issue in &result.issues {
+        println!("注意 第 {} 行：{}｜{}", issue.line, issue.message, issue.text);
+    }
+    Ok(())
+}
+
+pub async fn load_demo(db: &db::DatabaseConnection) -> anyhow::Result<()> {
+    match db::demo::load(db).await.context("载入示例数据失败")? {
+        db::demo::DemoOutcome::Loaded { project_id } => {
+            println!("已载入示例项目（编号 {project_id}）：阿合奇县电子政务办公室 · 政府网站维护费及业务经费");
+        }
+        db::demo::DemoOutcome::AlreadyPopulated => println!("数据库中已有项目，未重复载入示例数据"),
+    }
+    Ok(())
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://data/jixiao.db?mode=rwc"), "sqlite://data/jixiao.db?mode=rwc");
+    }
+}

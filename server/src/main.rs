@@ -1,0 +1,159 @@
+//! `jixiao`: the server binary and command-line tools. See docs/cli.md for the JSON shapes.
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use jixiao::{cli, web};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "jixiao", version, about = "jixiao 预算绩效目标管理：服务器与命令行工具")]
+struct Cli {
+    /// Database URL: sqlite://FILE?mode=rwc (embedded) or postgres://…
+    #[arg(long, env = "DATABASE_URL", default_value = db::DEFAULT_DATABASE_URL, global = true)]
+    database_url: String,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Apply migrations, then serve the web app (the default).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Apply migrations and load the demo project into an empty database.
+    Demo,
+    /// 指标值 tools.
+    #[command(subcommand)]
+    Value(ValueCommand),
+    /// Score a self-evaluation (绩效自评) given as JSON; prints the result as JSON.
+    Score {
+        /// The self-evaluation JSON file (docs/cli.md), or - for standard input.
+        file: PathBuf,
+    },
+    /// Import data.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum ValueCommand {
+    /// Parse a 指标值 such as "≤40000 元/年" and print the typed value as JSON.
+    Parse(cli::ValueParseArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportCommand {
+    /// Import projects and indicators from published 绩效目标表 text.
+    Targets {
+        /// The text file to read.
+        #[arg(long)]
+        text: PathBuf,
+        /// Print what would be imported as JSON; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "JIXIAO_ADDR", default_value = "127.0.0.1:3000")]
+    addr: SocketAddr,
+    /// Folder with the built site (pkg/ with the WASM, JS and CSS).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    site_root: String,
+    /// Load the demo project first if the database is empty.
+    #[arg(long)]
+    demo: bool,
+}
+
+/// `jixiao` without a subcommand serves, reading the same flags' environment variables.
+#[derive(Parser)]
+struct ServeDefaults {
+    #[command(flatten)]
+    args: ServeArgs,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        ServeDefaults::parse_from(["jixiao"]).args
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        // Offline tools: no database.
+        Command::Value(ValueCommand::Parse(args)) => cli::value_parse(&args),
+        Command::Score { file } => cli::score(&file),
+        Command::Import(ImportCommand::Targets { text, dry_run: true }) => cli::import_dry_run(&text),
+        command => runtime().and_then(|rt| rt.block_on(with_database(&cli.database_url, command))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+async fn with_database(url: &str, command: Command) -> anyhow::Result<()> {
+    let db = db::connect(url).await.with_context(|| format!("无法连接数据库 {}", cli::redact(url)))?;
+    db::migrate(&db).await.context("数据库迁移失败")?;
+    match command {
+        Command::Migrate => println!("数据库迁移已完成：{}", cli::redact(url)),
+        Command::Demo => cli::load_demo(&db).await?,
+        Command::Import(ImportCommand::Targets { text, .. }) => cli::import_store(&db, &text).await?,
+        Command::Serve(args) => {
+            if args.demo {
+                cli::load_demo(&db).await?;
+            }
+            web::serve(db, args.addr, &args.site_root).await?;
+        }
+        Command::Value(_) | Command::Score { .. } => unreachable!("handled without a database"),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serve_is_the_default_with_documented_defaults() {
+        let cli = Cli::try_parse_from(["jixiao"]).unwrap();
+        assert!(cli.command.is_none());
+        let args = ServeArgs::default();
+        assert_eq!(args.addr.to_string(), "127.0.0.1:3000");
+        let cli = Cli::try_parse_from(["jixiao", "serve", "--addr", "127.0.0.1:3100", "--demo"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Serve(ServeArgs { demo: true, .. }))));
+        assert!(Cli::try_parse_from(["jixiao", "serve", "--addr", "not-an-address"]).is_err());
+    }
+
+    #[test]
+    fn documented_subcommands_parse() {
+        let cli = Cli::try_parse_from(["jixiao", "value", "parse", "≤40000 元/年", "--category", "成本指标", "--comparator", "≥"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Value(ValueCommand::Parse(_)))));
+        let cli = Cli::try_parse_from(["jixiao", "score", "eval.json"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Score { .. })));
+        let cli = Cli::try_parse_from(["jixiao", "import", "targets", "--text", "t.txt", "--dry-run"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Import(ImportCommand::Targets { dry_run: true, .. }))));
+        assert!(Cli::try_parse_from(["jixiao", "import", "targets"]).is_err());
+    }
+}
