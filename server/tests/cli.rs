@@ -1,0 +1,119 @@
+//! The documented command-line interfaces (docs/cli.md), run as a user would run them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn jixiao(args: &[&str], database_url: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixiao"));
+    cmd.args(args).current_dir(root()).env("RUST_LOG", "warn");
+    match database_url {
+        Some(url) => cmd.env("DATABASE_URL", url),
+        // Offline commands must not need a database: point at one that cannot open.
+        None => cmd.env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none"),
+    };
+    cmd.output().unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn value_parse_prints_the_typed_target() {
+    let v = json(&jixiao(&["value", "parse", "≤40000 元/年"], None));
+    assert_eq!(v["raw"], "≤40000 元/年");
+    assert_eq!(v["kind"]["quantity"]["comparator"], "≤");
+    assert_eq!(v["kind"]["quantity"]["quantity"]["value"], "40000");
+    assert_eq!(v["kind"]["quantity"]["quantity"]["unit"]["symbol"], "元");
+    assert_eq!(v["kind"]["quantity"]["quantity"]["unit"]["period"], "/年");
+
+    let v = json(&jixiao(&["value", "parse", "2 万元/年", "--category", "成本指标"], None));
+    assert_eq!(v["kind"]["quantity"]["comparator"], "≤");
+    assert_eq!(v["flags"][0], "comparator_assumed");
+
+    let v = json(&jixiao(&["value", "parse", "95", "--comparator", "正向", "--unit", "%"], None));
+    assert_eq!(v["kind"]["quantity"]["comparator"], "≥");
+    assert_eq!(v["kind"]["quantity"]["quantity"]["unit"]["dimension"], "percent");
+
+    let v = json(&jixiao(&["value", "parse", "≥**%"], None));
+    assert_eq!(v["kind"], "placeholder");
+}
+
+#[test]
+fn score_matches_the_documented_example() {
+    let out = jixiao(&["score", "docs/examples/self-evaluation.json"], None);
+    let got = json(&out);
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("docs/examples/self-evaluation.result.json")).unwrap())
+            .unwrap();
+    assert_eq!(got, expected, "docs/examples/self-evaluation.result.json is out of date");
+    assert_eq!(got["total"], "97.68");
+    assert_eq!(got["grade"], "优");
+    assert_eq!(got["execution"]["score"], "9.50");
+}
+
+#[test]
+fn score_refuses_bad_input_with_the_place() {
+    let dir = std::env::temp_dir().join(format!("jixiao-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\n  \"funds\": {\"budget\": \"十万\", \"executed\": \"1\"},\n  \"indicators\": []\n}").unwrap();
+    let out = jixiao(&["score", bad.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("第 2 行"), "{err}");
+    assert!(out.stdout.is_empty());
+
+    let out = jixiao(&["score", dir.join("missing.json").to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("无法读取文件"));
+
+    std::fs::write(&bad, r#"{"funds":{"budget":"1","executed":"1"},"profile":"省级","indicators":[]}"#).unwrap();
+    let out = jixiao(&["score", bad.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("未知的评分方案"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn import_dry_run_prints_the_seed_project() {
+    let v = json(&jixiao(&["import", "targets", "--text", "fixtures/000_a24f108f427dffbb.txt", "--dry-run"], None));
+    let p = &v["projects"][0];
+    assert_eq!(p["name"], "政府网站维护费及业务经费");
+    assert_eq!(p["year"], 2021);
+    assert_eq!(p["funds_total"], "10");
+    assert_eq!(p["indicators"].as_array().unwrap().len(), 17);
+    assert_eq!(p["indicators"][10]["target_text"], "≤40000 元/年");
+}
+
+#[test]
+fn import_stores_all_or_nothing() {
+    let db = std::env::temp_dir().join(format!("jixiao-cli-import-{}.db", std::process::id()));
+    let url = format!("sqlite://{}?mode=rwc", db.display());
+    let out = jixiao(&["import", "targets", "--text", "fixtures/11_neimenggu_wuhai_gongxiaoshe_2021_mubiaobiao_direction.txt"], Some(&url));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("再生资源回收市场管理经费"), "{stdout}");
+    assert!(stdout.contains("11 项指标"), "{stdout}");
+
+    // The same table again is refused as a whole.
+    let out = jixiao(&["import", "targets", "--text", "fixtures/11_neimenggu_wuhai_gongxiaoshe_2021_mubiaobiao_direction.txt"], Some(&url));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("已存在"));
+
+    // A template without department or year is refused, and nothing of it is stored.
+    let out = jixiao(&["import", "targets", "--text", "fixtures/15_template_kunnan_qunzhong_jiuzhu_mubiao_shenbaobiao_star.txt"], Some(&url));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("缺少主管部门") && err.contains("未写入任何数据"), "{err}");
+
+    // `demo` leaves a populated database alone.
+    let out = jixiao(&["demo"], Some(&url));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("未重复载入"));
+    let _ = std::fs::remove_file(&db);
+}
