@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    path,
+    path, SsrMode,
 };
 
 /// The HTML document around the app (server-side only).
@@ -55,11 +55,15 @@ pub fn App() -> impl IntoView {
                     <nav>
                         <A href="/">"项目"</A>
                     </nav>
+                    <components::UserMenu/>
                 </header>
                 <main class="page">
                     <Routes fallback=|| view! { <pages::NotFound/> }>
-                        <Route path=path!("/") view=pages::ProjectList/>
-                        <Route path=path!("/projects/:id") view=pages::ProjectPage/>
+                        // Data pages render completely before the response starts, so a refusal
+                        // or a missing project sets the HTTP status (401 / 403 / 404).
+                        <Route path=path!("/") view=pages::ProjectList ssr=SsrMode::Async/>
+                        <Route path=path!("/login") view=pages::LoginPage/>
+                        <Route path=path!("/projects/:id") view=pages::ProjectPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
             </div>

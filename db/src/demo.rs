@@ -1,12 +1,23 @@
 //! The demo project: 阿合奇县电子政务办公室 2021 年「政府网站维护费及业务经费」, read by the
 //! target-table importer from the published budget disclosure it came from.
 
+use crate::accounts::{create_user, AccountError, NewUser};
+use crate::directory;
 use crate::import::to_new_project;
+use domain::workflow::Role;
 use crate::queries::{insert_project, project_count, NewProject};
 use sea_orm::{DatabaseConnection, DbErr};
 
 /// The published 2021 budget disclosure whose last part is the demo project's 绩效目标表.
 pub const SEED_TEXT: &str = include_str!("../../fixtures/000_a24f108f427dffbb.txt");
+
+/// The demo accounts: (username, 姓名, demo password, role). The department user belongs to the
+/// demo project's department. Passwords are printed by `jixiao demo`; change them in production.
+pub const DEMO_USERS: [(&str, &str, &str, Role); 3] = [
+    ("admin", "系统管理员", "jixiao-admin-2021", Role::Admin),
+    ("caizheng", "财政局审核员", "jixiao-finance-2021", Role::Finance),
+    ("akqi", "电子政务办填报员", "jixiao-akqi-2021", Role::Department),
+];
 
 /// What `load` did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,12 +27,29 @@ pub enum DemoOutcome {
     AlreadyPopulated,
 }
 
-/// Loads the demo project into an empty database; leaves a populated one untouched.
+/// Loads the demo project and the demo accounts into an empty database; leaves a populated one
+/// untouched.
 pub async fn load(db: &DatabaseConnection) -> Result<DemoOutcome, DbErr> {
     if project_count(db).await? > 0 {
         return Ok(DemoOutcome::AlreadyPopulated);
     }
-    let project_id = insert_project(db, &seed_project().map_err(DbErr::Custom)?).await?;
+    let seed = seed_project().map_err(DbErr::Custom)?;
+    let project_id = insert_project(db, &seed).await?;
+    let department = directory::department_by_name(db, &seed.department).await?.map(|d| d.id);
+    for (username, name, password, role) in DEMO_USERS {
+        let new = NewUser {
+            username: username.to_owned(),
+            display_name: name.to_owned(),
+            password: password.to_owned(),
+            role,
+            department_id: if role == Role::Department { department } else { None },
+        };
+        match create_user(db, new).await {
+            Ok(_) | Err(AccountError::DuplicateUsername(_)) => {}
+            Err(AccountError::Db(e)) => return Err(e),
+            Err(e) => return Err(DbErr::Custom(e.to_string())),
+        }
+    }
     Ok(DemoOutcome::Loaded { project_id })
 }
 

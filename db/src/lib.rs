@@ -1,14 +1,19 @@
 //! jixiao persistence (server-only): the database connection, sea-orm entities, queries and
 //! the demo data. Nothing here is compiled into the WASM bundle.
 
+pub mod accounts;
 pub mod amount;
+pub mod audit;
 pub mod demo;
 pub mod entities;
 pub mod import;
 pub mod queries;
+pub mod session_store;
 pub mod testing;
+pub mod workflow;
 
 pub use amount::Amount;
+pub use session_store::DbSessionStore;
 pub use sea_orm::{DatabaseConnection, DbErr};
 
 use migrations::{Migrator, MigratorTrait};
@@ -31,15 +36,16 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false);
     if url.starts_with("sqlite:") {
-        // SQLite serialises writers; a few connections are plenty and avoid lock contention.
-        opts.max_connections(4).min_connections(1);
+        // SQLite serialises writers; a few connections are plenty. These options apply to every
+        // pooled connection (sqlx turns foreign keys on by default; WAL lets readers proceed
+        // during a write).
+        opts.max_connections(4).min_connections(1).map_sqlx_sqlite_opts(|o| {
+            o.foreign_keys(true)
+                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(std::time::Duration::from_secs(10))
+        });
     }
     let db = Database::connect(opts).await?;
-    if url.starts_with("sqlite:") {
-        use sea_orm::ConnectionTrait;
-        db.execute_unprepared("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;")
-            .await?;
-    }
     Ok(db)
 }
 
@@ -67,3 +73,4 @@ mod tests {
         assert_eq!(sqlite_file_path("postgres://127.0.0.1/test"), None);
     }
 }
+pub mod directory;

@@ -1,8 +1,12 @@
 //! Reads and writes used by the server functions and the command line.
 
-use crate::entities::{department, fiscal_year, indicator, project};
-use crate::Amount;
+use crate::audit::{self, action, entity, AuditEntry};
+use crate::entities::{department, fiscal_year, indicator, project, user};
+use crate::{accounts, workflow, Amount};
+use chrono::Utc;
+use domain::workflow::{transition, Action, Phase, Refusal};
 use rust_decimal::Decimal;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -146,6 +150,7 @@ async fn insert_project_in(txn: &impl ConnectionTrait, new: &NewProject) -> Resu
         funds_other: Set(Amount(new.funds_other)),
         overall_goal: Set(new.overall_goal.clone()),
         annual_goals: Set(new.annual_goals.join("\n")),
+        version: Set(0),
         ..Default::default()
     }
     .insert(txn)
@@ -158,6 +163,7 @@ async fn insert_project_in(txn: &impl ConnectionTrait, new: &NewProject) -> Resu
             name: Set(ind.name.clone()),
             target_text: Set(ind.target_text.clone()),
             sort_order: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+            version: Set(0),
             ..Default::default()
         }
         .insert(txn)
@@ -195,4 +201,71 @@ async fn fiscal_year_id(c: &impl ConnectionTrait, year: i32) -> Result<i32, DbEr
 /// Number of projects stored.
 pub async fn project_count(db: &DatabaseConnection) -> Result<u64, DbErr> {
     project::Entity::find().count(db).await
+}
+
+/// Why an edit was not saved; nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Refused(#[from] Refusal),
+    #[error("要修改的内容不存在")]
+    NotFound,
+    #[error("数据已被他人修改，请刷新后重试")]
+    Conflict,
+    #[error("数据库操作失败：{0}")]
+    Db(#[from] DbErr),
+}
+
+/// The longest 指标值 accepted, in characters.
+pub const MAX_TARGET_CHARS: usize = 200;
+
+/// Changes an indicator's 指标值 as `user`, if the indicator is still at `expected_version` (the
+/// version the user saw) and the workflow lets the user edit the project's 目标申报 now. Writes
+/// the change and its audit row (old → new) in one transaction. The model for editable rows:
+/// check permission, check version, `UPDATE … WHERE version = expected`, audit, commit.
+pub async fn update_indicator_target(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    indicator_id: i32,
+    new_text: &str,
+    expected_version: i32,
+) -> Result<indicator::Model, UpdateError> {
+    let text = new_text.trim();
+    if text.is_empty() {
+        return Err(UpdateError::Invalid("指标值不能为空".to_owned()));
+    }
+    if text.chars().count() > MAX_TARGET_CHARS {
+        return Err(UpdateError::Invalid(format!("指标值不能超过{MAX_TARGET_CHARS}个字符")));
+    }
+    let txn = db.begin().await?;
+    let old = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(UpdateError::NotFound)?;
+    let project = project::Entity::find_by_id(old.project_id).one(&txn).await?.ok_or(UpdateError::NotFound)?;
+    let status = workflow::phase_status(&txn, project.id, Phase::Declaration).await?;
+    transition(&accounts::actor(user), project.department_id, Phase::Declaration, status, &Action::Edit, None)?;
+    if old.version != expected_version {
+        return Err(UpdateError::Conflict);
+    }
+    if old.target_text == text {
+        return Ok(old);
+    }
+    let updated = indicator::Entity::update_many()
+        .col_expr(indicator::Column::TargetText, Expr::value(text))
+        .col_expr(indicator::Column::Version, Expr::col(indicator::Column::Version).add(1))
+        .filter(indicator::Column::Id.eq(indicator_id))
+        .filter(indicator::Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(UpdateError::Conflict);
+    }
+    let entry = AuditEntry {
+        project_id: Some(project.id),
+        ..AuditEntry::by(user, Utc::now(), action::UPDATE, entity::INDICATOR, indicator_id)
+    };
+    audit::record(&txn, entry.change("target_text", Some(old.target_text), Some(text.to_owned()))).await?;
+    let saved = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(UpdateError::Conflict)?;
+    txn.commit().await?;
+    Ok(saved)
 }

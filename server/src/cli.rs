@@ -89,9 +89,64 @@ pub async fn load_demo(db: &db::DatabaseConnection) -> anyhow::Result<()> {
     match db::demo::load(db).await.context("载入示例数据失败")? {
         db::demo::DemoOutcome::Loaded { project_id } => {
             println!("已载入示例项目（编号 {project_id}）：阿合奇县电子政务办公室 · 政府网站维护费及业务经费");
+            println!("示例账号（用户名 / 密码）：");
+            for (username, name, password, role) in db::demo::DEMO_USERS {
+                println!("  {:<10} {:<20} {}（{}）", username, password, name, role.label());
+            }
         }
         db::demo::DemoOutcome::AlreadyPopulated => println!("数据库中已有项目，未重复载入示例数据"),
     }
+    Ok(())
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct UserAddArgs {
+    /// 用户名 (login name).
+    #[arg(long)]
+    pub username: String,
+    /// 姓名 shown in the app (defaults to the username).
+    #[arg(long, default_value = "")]
+    pub name: String,
+    /// admin (系统管理员), finance (财政局审核人员) or department (部门填报人员).
+    #[arg(long)]
+    pub role: String,
+    /// The department of a department user, by name.
+    #[arg(long)]
+    pub department: Option<String>,
+    /// Read the password from standard input (one line) instead of prompting.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// `jixiao user add`: creates an account; the password is prompted for (or read from stdin).
+pub async fn user_add(db: &db::DatabaseConnection, args: &UserAddArgs) -> anyhow::Result<()> {
+    let role = db::accounts::parse_role(args.role.trim())
+        .ok_or_else(|| anyhow!("--role 应为 admin、finance 或 department，而不是“{}”", args.role))?;
+    let department_id = match args.department.as_deref() {
+        Some(name) => Some(
+            db::directory::department_by_name(db, name)
+                .await?
+                .ok_or_else(|| anyhow!("部门“{name}”不存在"))?
+                .id,
+        ),
+        None => None,
+    };
+    let password = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).context("无法读取标准输入中的密码")?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else {
+        rpassword::prompt_password(format!("请输入 {} 的密码：", args.username)).context("无法读取密码")?
+    };
+    let new = db::accounts::NewUser {
+        username: args.username.clone(),
+        display_name: args.name.clone(),
+        password,
+        role,
+        department_id,
+    };
+    let user = db::accounts::create_user(db, new).await.map_err(|e| anyhow!(e.to_string()))?;
+    println!("已创建用户 {}（编号 {}，{}）", user.username, user.id, role.label());
     Ok(())
 }
 

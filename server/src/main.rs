@@ -37,6 +37,15 @@ enum Command {
     /// Import data.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Create an account (administrators).
+    Add(cli::UserAddArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -120,6 +129,7 @@ async fn with_database(url: &str, command: Command) -> anyhow::Result<()> {
         Command::Migrate => println!("数据库迁移已完成：{}", cli::redact(url)),
         Command::Demo => cli::load_demo(&db).await?,
         Command::Import(ImportCommand::Targets { text, .. }) => cli::import_store(&db, &text).await?,
+        Command::User(UserCommand::Add(args)) => cli::user_add(&db, &args).await?,
         Command::Serve(args) => {
             if args.demo {
                 cli::load_demo(&db).await?;

@@ -5,9 +5,21 @@ use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// A signed-in session ends after this much inactivity (the absolute limit is in `app::api::ssr`).
+pub const IDLE_MINUTES: i64 = 30;
 
 /// Builds the router for the given database and built site folder.
 pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
+    // Sessions live in the database, so several server instances can share them.
+    let sessions = SessionManagerLayer::new(db::session_store::DbSessionStore::new(db.clone()))
+        .with_name("jixiao_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(std::env::var("JIXIAO_SECURE_COOKIES").is_ok_and(|v| v == "1"))
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(IDLE_MINUTES)));
     let options = LeptosOptions::builder()
         .output_name("jixiao")
         .site_root(site_root)
@@ -23,6 +35,7 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(sessions)
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(options)
 }

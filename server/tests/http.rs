@@ -1,48 +1,141 @@
-//! The web app over HTTP: server-rendered pages and a server-function call, on a demo database.
+//! The web app over HTTP: sign-in, server-rendered pages, server functions and who may see what,
+//! on a demo database.
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{header, Request, StatusCode};
 use db::testing::TestDb;
 use tower::ServiceExt;
 
-async fn demo_router() -> (axum::Router, TestDb) {
+struct App {
+    router: axum::Router,
+    db: TestDb,
+}
+
+async fn demo_app() -> App {
     let t = TestDb::sqlite().await.unwrap();
     db::migrate(&t.db).await.unwrap();
     db::demo::load(&t.db).await.unwrap();
-    (jixiao::web::router(t.db.clone(), "target/site"), t)
+    // A second department with its own user, to check that departments stay apart.
+    let other = db::queries::insert_project(&t.db, &{
+        let mut p = db::demo::seed_project().unwrap();
+        p.department = "阿合奇县教育局".into();
+        p.name = "教育信息化运维经费".into();
+        p
+    })
+    .await
+    .unwrap();
+    let row = db::queries::project(&t.db, other).await.unwrap().unwrap();
+    db::accounts::create_user(
+        &t.db,
+        db::accounts::NewUser {
+            username: "jiaoyu".into(),
+            display_name: "教育局填报员".into(),
+            password: "jiaoyu-pass-1".into(),
+            role: domain::workflow::Role::Department,
+            department_id: Some(row.project.department_id),
+        },
+    )
+    .await
+    .unwrap();
+    App { router: jixiao::web::router(t.db.clone(), "target/site"), db: t }
 }
 
-async fn get(router: &axum::Router, uri: &str) -> (StatusCode, String) {
-    let res = router
-        .clone()
-        .oneshot(Request::get(uri).header("accept", "text/html").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+struct Reply {
+    status: StatusCode,
+    body: String,
+    cookie: Option<String>,
+}
+
+async fn send(app: &App, req: Request<Body>) -> Reply {
+    let res = app.router.clone().oneshot(req).await.unwrap();
     let status = res.status();
+    let cookie = res
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned);
     let bytes = axum::body::to_bytes(res.into_body(), 10 << 20).await.unwrap();
-    (status, String::from_utf8(bytes.to_vec()).unwrap())
+    Reply { status, body: String::from_utf8(bytes.to_vec()).unwrap(), cookie }
+}
+
+async fn get(app: &App, uri: &str, cookie: Option<&str>) -> Reply {
+    let mut req = Request::get(uri).header("accept", "text/html");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    send(app, req.body(Body::empty()).unwrap()).await
+}
+
+async fn call(app: &App, name: &str, body: &str, cookie: Option<&str>) -> Reply {
+    let mut req = Request::post(server_fn_path(name)).header("content-type", "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    send(app, req.body(Body::from(body.to_owned())).unwrap()).await
+}
+
+/// Signs in and returns the session cookie.
+async fn login(app: &App, username: &str, password: &str) -> String {
+    let r = call(app, "login", &format!("username={username}&password={password}"), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.cookie.expect("login sets the session cookie")
+}
+
+fn server_fn_path(name: &str) -> String {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .find(|p| p.rsplit('/').next().is_some_and(|last| last.starts_with(name) && last[name.len()..].chars().all(|c| c.is_ascii_digit())))
+        .unwrap_or_else(|| panic!("server function {name} is registered"))
 }
 
 #[tokio::test]
-async fn project_list_is_server_rendered() {
-    let (router, t) = demo_router().await;
-    let (status, html) = get(&router, "/").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("<html lang=\"zh-CN\""), "{html}");
-    assert!(html.contains("政府网站维护费及业务经费"));
-    assert!(html.contains("阿合奇县电子政务办公室"));
-    assert!(html.contains("href=\"/projects/1\""));
-    assert!(html.contains("10.00"), "funds in 万元 with two decimals");
-    assert!(html.contains("17 项"));
-    assert!(html.contains("/pkg/jixiao.js"), "hydration script is linked");
-    t.cleanup().await.unwrap();
+async fn anonymous_visitors_are_asked_to_sign_in() {
+    let app = demo_app().await;
+    let r = get(&app, "/", None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("请先登录"), "{}", r.body);
+    assert!(!r.body.contains("政府网站维护费及业务经费"));
+    let r = get(&app, "/projects/1", None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(!r.body.contains("维护网站数量"));
+    let r = call(&app, "get_indicators", "project_id=1", None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(!r.body.contains("维护网站数量"));
+    let r = get(&app, "/login", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("用户名") && r.body.contains("密码"));
+    app.db.cleanup().await.unwrap();
 }
 
 #[tokio::test]
-async fn project_page_shows_the_indicator_table() {
-    let (router, t) = demo_router().await;
-    let (status, html) = get(&router, "/projects/1").await;
-    assert_eq!(status, StatusCode::OK);
+async fn wrong_password_is_refused_in_chinese() {
+    let app = demo_app().await;
+    let r = call(&app, "login", "username=akqi&password=wrong-password", None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("用户名或密码错误"), "{}", r.body);
+    let r = call(&app, "login", "username=nobody&password=wrong-password", None).await;
+    assert!(r.body.contains("用户名或密码错误"), "{}", r.body);
+    app.db.cleanup().await.unwrap();
+}
+
+#[tokio::test]
+async fn department_user_sees_the_server_rendered_project() {
+    let app = demo_app().await;
+    let cookie = login(&app, "akqi", "jixiao-akqi-2021").await;
+    let r = get(&app, "/", Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("<html lang=\"zh-CN\""));
+    assert!(r.body.contains("政府网站维护费及业务经费"));
+    assert!(r.body.contains("href=\"/projects/1\""));
+    assert!(r.body.contains("10.00"), "funds in 万元 with two decimals");
+    assert!(r.body.contains("17 项"));
+    assert!(r.body.contains("/pkg/jixiao.js"), "hydration script is linked");
+    assert!(r.body.contains("电子政务办填报员"), "header names the user");
+    assert!(!r.body.contains("教育信息化运维经费"), "another department's project is not listed");
+
+    let r = get(&app, "/projects/1", Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::OK);
     for text in [
         "项目资金（万元）",
         "目标 1：维护阿合奇县人民政府网站",
@@ -57,53 +150,72 @@ async fn project_page_shows_the_indicator_table() {
         "≥95%",
         "有效保障",
     ] {
-        assert!(html.contains(text), "page lacks {text:?}");
+        assert!(r.body.contains(text), "page lacks {text:?}");
     }
-    assert_eq!(html.matches("class=\"indicator-row\"").count(), 17);
-    t.cleanup().await.unwrap();
+    assert_eq!(r.body.matches("class=\"indicator-row\"").count(), 17);
+    app.db.cleanup().await.unwrap();
+}
+
+#[tokio::test]
+async fn other_departments_projects_are_refused() {
+    let app = demo_app().await;
+    let cookie = login(&app, "jiaoyu", "jiaoyu-pass-1").await;
+    let r = get(&app, "/", Some(&cookie)).await;
+    assert!(r.body.contains("教育信息化运维经费"));
+    assert!(!r.body.contains("政府网站维护费及业务经费"));
+    // Forged requests for project 1 (阿合奇县电子政务办公室).
+    let r = get(&app, "/projects/1", Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("无权查看该项目"));
+    assert!(!r.body.contains("维护网站数量"));
+    let r = call(&app, "get_indicators", "project_id=1", Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!r.body.contains("维护网站数量"));
+    let r = call(&app, "get_project", "id=1", Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!r.body.contains("维护网站数量"));
+    app.db.cleanup().await.unwrap();
+}
+
+#[tokio::test]
+async fn finance_sees_every_department() {
+    let app = demo_app().await;
+    let cookie = login(&app, "caizheng", "jixiao-finance-2021").await;
+    let r = get(&app, "/", Some(&cookie)).await;
+    assert!(r.body.contains("教育信息化运维经费"));
+    assert!(r.body.contains("政府网站维护费及业务经费"));
+    assert!(r.body.contains("合计 2 个项目"));
+    let r = call(&app, "get_indicators", "project_id=1", Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let rows: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 17);
+    assert_eq!(rows[2]["name"], "维护网站数量");
+    assert_eq!(rows[2]["target_text"], "1个");
+    // A malformed argument is refused, not a panic.
+    let r = call(&app, "get_indicators", "project_id=abc", Some(&cookie)).await;
+    assert!(r.status.is_client_error() || r.status.is_server_error());
+    app.db.cleanup().await.unwrap();
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let app = demo_app().await;
+    let cookie = login(&app, "admin", "jixiao-admin-2021").await;
+    assert_eq!(get(&app, "/", Some(&cookie)).await.status, StatusCode::OK);
+    let r = call(&app, "logout", "", Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(get(&app, "/", Some(&cookie)).await.status, StatusCode::UNAUTHORIZED);
+    app.db.cleanup().await.unwrap();
 }
 
 #[tokio::test]
 async fn unknown_project_and_page_are_404() {
-    let (router, t) = demo_router().await;
-    let (status, html) = get(&router, "/projects/9999").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(html.contains("未找到该页面"));
-    let (status, _) = get(&router, "/projects/abc").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = get(&router, "/no/such/page").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    t.cleanup().await.unwrap();
-}
-
-#[tokio::test]
-async fn get_indicators_server_function_answers_json() {
-    let (router, t) = demo_router().await;
-    let path = server_fn_path("get_indicators");
-    let call = |body: &'static str| {
-        Request::post(path.clone())
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap()
-    };
-    let res = router.clone().oneshot(call("project_id=1")).await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
-    let rows: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-    let rows = rows.as_array().unwrap();
-    assert_eq!(rows.len(), 17);
-    assert_eq!(rows[2]["name"], "维护网站数量");
-    assert_eq!(rows[2]["target_text"], "1个");
-
-    // A malformed argument is refused, not a panic.
-    let res = router.clone().oneshot(call("project_id=abc")).await.unwrap();
-    assert!(res.status().is_client_error() || res.status().is_server_error());
-    t.cleanup().await.unwrap();
-}
-
-fn server_fn_path(name: &str) -> String {
-    leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, _)| path.to_owned())
-        .find(|p| p.contains(name))
-        .unwrap_or_else(|| panic!("server function {name} is registered"))
+    let app = demo_app().await;
+    let cookie = login(&app, "caizheng", "jixiao-finance-2021").await;
+    let r = get(&app, "/projects/9999", Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("未找到该页面"));
+    assert_eq!(get(&app, "/projects/abc", Some(&cookie)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, "/no/such/page", Some(&cookie)).await.status, StatusCode::NOT_FOUND);
+    app.db.cleanup().await.unwrap();
 }

@@ -2,6 +2,8 @@
 
 mod error_notice;
 mod indicator_table;
+mod user_menu;
 
-pub use error_notice::ErrorNotice;
+pub use error_notice::{server_message, ErrorNotice};
 pub use indicator_table::IndicatorTable;
+pub use user_menu::UserMenu;

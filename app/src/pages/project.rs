@@ -22,7 +22,7 @@ pub fn ProjectPage() -> impl IntoView {
                 match project.await {
                     Ok(Some(detail)) => view! { <ProjectView detail/> }.into_any(),
                     Ok(None) => view! { <NotFound/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e.to_string()/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -44,7 +44,7 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
     let reload_status = move || match reload.value().get() {
         _ if reload.pending().get() => "正在从服务器加载…".to_owned(),
         Some(Ok(rows)) => format!("已从服务器重新加载 {} 项指标", rows.len()),
-        Some(Err(e)) => format!("加载失败：{e}"),
+        Some(Err(e)) => format!("加载失败：{}", crate::components::server_message(&e)),
         None => String::new(),
     };
 

@@ -17,7 +17,7 @@ pub fn ProjectList() -> impl IntoView {
                         <p class="empty-state">"暂无项目。可运行 jixiao demo 载入示例项目。"</p>
                     }.into_any(),
                     Ok(list) => view! { <ProjectTable projects=list/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e.to_string()/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Suspense>

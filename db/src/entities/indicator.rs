@@ -12,6 +12,8 @@ pub struct Model {
     pub name: String,
     pub target_text: String,
     pub sort_order: i32,
+    /// Optimistic lock: bumped by every edit.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

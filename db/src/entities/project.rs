@@ -21,6 +21,8 @@ pub struct Model {
     pub overall_goal: String,
     /// 年度目标, one goal per line ("目标1：…").
     pub annual_goals: String,
+    /// Optimistic lock: bumped by every edit.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

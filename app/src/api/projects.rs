@@ -1,5 +1,5 @@
-//! Server functions: the only way the browser reaches data. Each returns plain serialisable
-//! types; the database work runs on the server (`ssr`).
+//! Projects and their indicators. Department users see only their own department's projects;
+//! finance reviewers and administrators see all (`domain::workflow::can_read`).
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -39,22 +39,30 @@ pub struct IndicatorRow {
     pub target_text: String,
 }
 
+/// The projects the signed-in user may see.
 #[server]
 pub async fn list_projects() -> Result<Vec<ProjectSummary>, ServerFnError> {
-    let db = ssr::db()?;
-    let rows = db::queries::list_projects(&db).await.map_err(ssr::internal)?;
-    Ok(rows.into_iter().map(ssr::summary).collect())
+    let (_, actor) = super::ssr::require_user().await?;
+    let db = super::ssr::db()?;
+    let rows = db::queries::list_projects(&db).await.map_err(super::ssr::internal)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| domain::workflow::can_read(&actor, r.project.department_id))
+        .map(ssr::summary)
+        .collect())
 }
 
-/// `None` when there is no such project.
+/// `None` when there is no such project; a refusal for another department's project.
 #[server]
 pub async fn get_project(id: i32) -> Result<Option<ProjectDetail>, ServerFnError> {
-    let db = ssr::db()?;
-    let Some(row) = db::queries::project(&db, id).await.map_err(ssr::internal)? else {
-        ssr::set_status(http::StatusCode::NOT_FOUND);
+    let (_, actor) = super::ssr::require_user().await?;
+    let db = super::ssr::db()?;
+    let Some(row) = db::queries::project(&db, id).await.map_err(super::ssr::internal)? else {
+        super::ssr::set_status(http::StatusCode::NOT_FOUND);
         return Ok(None);
     };
-    let indicators = db::queries::indicators(&db, id).await.map_err(ssr::internal)?;
+    ssr::check_read(&actor, row.project.department_id)?;
+    let indicators = db::queries::indicators(&db, id).await.map_err(super::ssr::internal)?;
     let p = row.project.clone();
     Ok(Some(ProjectDetail {
         summary: ssr::summary(row),
@@ -67,43 +75,37 @@ pub async fn get_project(id: i32) -> Result<Option<ProjectDetail>, ServerFnError
     }))
 }
 
-/// A project's indicators in table order (empty for an unknown project).
+/// A project's indicators in table order.
 #[server]
 pub async fn get_indicators(project_id: i32) -> Result<Vec<IndicatorRow>, ServerFnError> {
-    let db = ssr::db()?;
-    let rows = db::queries::indicators(&db, project_id).await.map_err(ssr::internal)?;
+    let (_, actor) = super::ssr::require_user().await?;
+    let db = super::ssr::db()?;
+    let Some(row) = db::queries::project(&db, project_id).await.map_err(super::ssr::internal)? else {
+        return Err(super::ssr::refuse(http::StatusCode::NOT_FOUND, "项目不存在"));
+    };
+    ssr::check_read(&actor, row.project.department_id)?;
+    let rows = db::queries::indicators(&db, project_id).await.map_err(super::ssr::internal)?;
     Ok(rows.into_iter().map(ssr::indicator).collect())
 }
 
 #[cfg(feature = "ssr")]
-pub mod ssr {
+mod ssr {
     use super::{IndicatorRow, ProjectSummary};
     use db::entities::indicator;
     use db::queries::ProjectRow;
-    use db::DatabaseConnection;
+    use domain::workflow::Actor;
     use leptos::prelude::*;
 
-    /// The database pool the server provides to every request.
-    pub fn db() -> Result<DatabaseConnection, ServerFnError> {
-        use_context::<DatabaseConnection>()
-            .ok_or_else(|| ServerFnError::new("服务器未配置数据库连接"))
-    }
-
-    /// Logs a database error and returns a message without internals.
-    pub fn internal(e: db::DbErr) -> ServerFnError {
-        tracing_log(&e);
-        ServerFnError::new("数据库错误，请稍后重试")
-    }
-
-    fn tracing_log(e: &db::DbErr) {
-        leptos::logging::error!("database error: {e}");
-    }
-
-    pub fn set_status(code: http::StatusCode) {
-        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-            res.set_status(code);
+    /// Refuses (403) a project the actor may not read, without saying whose it is.
+    pub fn check_read(actor: &Actor, department_id: i32) -> Result<(), ServerFnError> {
+        if domain::workflow::can_read(actor, department_id) {
+            Ok(())
+        } else {
+            Err(super::super::ssr::refuse(http::StatusCode::FORBIDDEN, FORBIDDEN))
         }
     }
+
+    pub const FORBIDDEN: &str = "无权查看该项目：只能查看本部门的项目";
 
     pub fn summary(row: ProjectRow) -> ProjectSummary {
         ProjectSummary {

@@ -1,0 +1,10 @@
+//! Server functions: the only way the browser reaches data. Each returns plain serialisable
+//! types; the database work and every access check run on the server (`ssr`).
+
+pub mod auth;
+pub mod projects;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use auth::*;
+pub use projects::*;

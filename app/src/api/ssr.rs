@@ -1,0 +1,74 @@
+//! Server-only helpers shared by the server functions: the database, the session, the signed-in
+//! user, and errors said in Chinese. Access rules themselves live in `domain::workflow`.
+
+use db::entities::user;
+use db::DatabaseConnection;
+use domain::workflow::Actor;
+use leptos::prelude::*;
+use tower_sessions::Session;
+
+/// Session key of the signed-in user's id.
+pub const USER_KEY: &str = "uid";
+/// Session key of the login time (unix seconds), for the absolute expiry.
+pub const LOGIN_AT_KEY: &str = "login_at";
+/// A session ends this long after login, however active it is.
+pub const ABSOLUTE_EXPIRY_HOURS: i64 = 12;
+
+/// The database pool the server provides to every request.
+pub fn db() -> Result<DatabaseConnection, ServerFnError> {
+    use_context::<DatabaseConnection>().ok_or_else(|| ServerFnError::new("服务器未配置数据库连接"))
+}
+
+/// Logs a database error and returns a message without internals.
+pub fn internal(e: impl std::fmt::Display) -> ServerFnError {
+    leptos::logging::error!("server error: {e}");
+    ServerFnError::new("服务器内部错误，请稍后重试")
+}
+
+pub fn set_status(code: http::StatusCode) {
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(code);
+    }
+}
+
+/// A refusal: sets the HTTP status and returns the message for the user.
+pub fn refuse(code: http::StatusCode, message: &str) -> ServerFnError {
+    set_status(code);
+    ServerFnError::new(message)
+}
+
+pub async fn session() -> Result<Session, ServerFnError> {
+    leptos_axum::extract::<Session>().await.map_err(|_| ServerFnError::new("会话不可用"))
+}
+
+/// The signed-in user, or `None` (an expired or invalid session is cleared).
+pub async fn current_user() -> Result<Option<user::Model>, ServerFnError> {
+    let session = session().await?;
+    let Some(id) = session.get::<i32>(USER_KEY).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    let login_at = session.get::<i64>(LOGIN_AT_KEY).await.map_err(internal)?.unwrap_or(0);
+    let expired = chrono::Utc::now().timestamp() - login_at > ABSOLUTE_EXPIRY_HOURS * 3600;
+    let user = db::accounts::find_user(&db()?, id).await.map_err(internal)?;
+    match user {
+        Some(u) if u.active && !expired => Ok(Some(u)),
+        _ => {
+            session.flush().await.map_err(internal)?;
+            Ok(None)
+        }
+    }
+}
+
+/// The signed-in user and the actor they act as, or a 401 refusal.
+pub async fn require_user() -> Result<(user::Model, Actor), ServerFnError> {
+    match current_user().await? {
+        Some(u) => {
+            let actor = db::accounts::actor(&u);
+            Ok((u, actor))
+        }
+        None => Err(refuse(http::StatusCode::UNAUTHORIZED, NOT_SIGNED_IN)),
+    }
+}
+
+/// The message of a request without a valid session; pages recognise it and offer the login.
+pub const NOT_SIGNED_IN: &str = "请先登录";

@@ -1,0 +1,41 @@
+use crate::api::Login;
+use leptos::prelude::*;
+
+/// 登录. Works without JavaScript too (the form posts to the server function).
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    // After a successful login, load the project list afresh (the header shows the new user).
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = login.value().get() {
+            #[cfg(feature = "hydrate")]
+            {
+                let _ = leptos::prelude::window().location().set_href("/");
+            }
+        }
+    });
+    let error = move || match login.value().get() {
+        Some(Err(e)) => Some(crate::components::server_message(&e)),
+        _ => None,
+    };
+    view! {
+        <section class="login card">
+            <h1>"登录"</h1>
+            <p class="muted">"预算绩效目标管理系统：部门填报、财政审核与绩效评价。"</p>
+            <ActionForm action=login attr:class="form">
+                <label>
+                    <span>"用户名"</span>
+                    <input type="text" name="username" autocomplete="username" required/>
+                </label>
+                <label>
+                    <span>"密码"</span>
+                    <input type="password" name="password" autocomplete="current-password" required/>
+                </label>
+                {move || error().map(|e| view! { <p class="notice notice-error" role="alert" data-testid="login-error">{e}</p> })}
+                <button type="submit" class="btn btn-primary" disabled=move || login.pending().get()>
+                    {move || if login.pending().get() { "正在登录…" } else { "登录" }}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,91 @@
+//! The append-only audit log: who changed what, when, from which value to which, and every login.
+//! Rows are only ever inserted; write them in the same transaction as the change they describe.
+
+use crate::entities::{audit_log, user};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
+
+/// The `entity` column's values.
+pub mod entity {
+    pub const PROJECT: &str = "project";
+    pub const INDICATOR: &str = "indicator";
+    pub const PROJECT_PHASE: &str = "project_phase";
+    pub const APP_USER: &str = "app_user";
+}
+
+/// The `action` column's values.
+pub mod action {
+    pub const CREATE: &str = "create";
+    pub const UPDATE: &str = "update";
+    pub const TRANSITION: &str = "transition";
+    pub const LOGIN: &str = "login";
+    pub const LOGIN_FAILED: &str = "login_failed";
+}
+
+/// One entry to append. Build it with [`AuditEntry::by`] and struct update syntax.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub user_id: Option<i32>,
+    pub username: String,
+    pub entity: String,
+    pub entity_id: i32,
+    pub project_id: Option<i32>,
+    pub field: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub action: String,
+}
+
+impl AuditEntry {
+    /// An entry for `action` by `user` at `at` on `entity` number `entity_id`.
+    pub fn by(user: &user::Model, at: DateTime<Utc>, action: &str, entity: &str, entity_id: i32) -> AuditEntry {
+        AuditEntry {
+            at,
+            user_id: Some(user.id),
+            username: user.username.clone(),
+            entity: entity.to_owned(),
+            entity_id,
+            action: action.to_owned(),
+            ..AuditEntry::default()
+        }
+    }
+
+    /// The same entry recording `field` going from `old` to `new`.
+    pub fn change(self, field: &str, old: Option<String>, new: Option<String>) -> AuditEntry {
+        AuditEntry { field: Some(field.to_owned()), old_value: old, new_value: new, ..self }
+    }
+}
+
+/// Appends `entry`.
+pub async fn record(conn: &impl ConnectionTrait, entry: AuditEntry) -> Result<audit_log::Model, DbErr> {
+    audit_log::ActiveModel {
+        at: Set(entry.at),
+        user_id: Set(entry.user_id),
+        username: Set(entry.username),
+        entity: Set(entry.entity),
+        entity_id: Set(entry.entity_id),
+        project_id: Set(entry.project_id),
+        field: Set(entry.field),
+        old_value: Set(entry.old_value),
+        new_value: Set(entry.new_value),
+        action: Set(entry.action),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+}
+
+/// The history of one project (its phases, content and indicators), newest first.
+pub async fn for_project(conn: &impl ConnectionTrait, project_id: i32) -> Result<Vec<audit_log::Model>, DbErr> {
+    newest_first(audit_log::Entity::find().filter(audit_log::Column::ProjectId.eq(project_id))).all(conn).await
+}
+
+/// The whole log, newest first.
+pub async fn all(conn: &impl ConnectionTrait) -> Result<Vec<audit_log::Model>, DbErr> {
+    newest_first(audit_log::Entity::find()).all(conn).await
+}
+
+fn newest_first(q: sea_orm::Select<audit_log::Entity>) -> sea_orm::Select<audit_log::Entity> {
+    q.order_by_desc(audit_log::Column::At).order_by_desc(audit_log::Column::Id)
+}

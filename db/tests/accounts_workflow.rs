@@ -1,0 +1,478 @@
+//! Accounts, login throttling, the session store, stored workflow transitions, optimistic locking
+//! and the audit log, each on SQLite and on PostgreSQL.
+
+use chrono::{DateTime, Duration, Utc};
+use db::accounts::{self, AccountError, LoginError, NewUser};
+use db::audit;
+use db::demo::{self, DemoOutcome};
+use db::entities::{department, user};
+use db::queries::{self, UpdateError};
+use db::session_store::{self, DbSessionStore};
+use db::testing::TestDb;
+use db::workflow::{self, WorkflowError};
+use domain::workflow::{Action, Denial, Phase, Refusal, Role, Status, SubmitCheck};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use std::collections::HashMap;
+use tower_sessions::cookie::time::{Duration as TimeDuration, OffsetDateTime};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::{ExpiredDeletion, SessionStore};
+
+const PASSWORD: &str = "correct horse 1";
+
+/// A migrated database with the demo project (department A), a second department B, and one
+/// account per role: root (admin), reviewer (finance), alice (A) and bob (B).
+struct Fixture {
+    project_id: i32,
+    dept_a: i32,
+    dept_b: i32,
+    admin: user::Model,
+    finance: user::Model,
+    alice: user::Model,
+    bob: user::Model,
+}
+
+fn new_user(username: &str, role: Role, department_id: Option<i32>) -> NewUser {
+    NewUser {
+        username: username.to_owned(),
+        display_name: format!("{username} 的姓名"),
+        password: PASSWORD.to_owned(),
+        role,
+        department_id,
+    }
+}
+
+async fn setup(t: &TestDb) -> Fixture {
+    db::migrate(&t.db).await.expect("migrations apply");
+    let DemoOutcome::Loaded { project_id } = demo::load(&t.db).await.unwrap() else { panic!("fresh database") };
+    let dept_a = queries::project(&t.db, project_id).await.unwrap().unwrap().project.department_id;
+    let dept_b =
+        department::ActiveModel {
+            name: Set("阿合奇县另一部门".into()), parent_id: Set(None), ..Default::default()
+        }
+        .insert(&t.db)
+        .await
+        .unwrap()
+        .id;
+    let create = |u: NewUser| accounts::create_user(&t.db, u);
+    Fixture {
+        project_id,
+        dept_a,
+        dept_b,
+        admin: create(new_user("root", Role::Admin, None)).await.unwrap(),
+        finance: create(new_user("reviewer", Role::Finance, None)).await.unwrap(),
+        alice: create(new_user("alice", Role::Department, Some(dept_a))).await.unwrap(),
+        bob: create(new_user("bob", Role::Department, Some(dept_b))).await.unwrap(),
+    }
+}
+
+fn invalid(r: Result<user::Model, AccountError>) -> String {
+    match r {
+        Err(AccountError::Invalid(m)) => m,
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+async fn accounts_are_created_and_checked(t: &TestDb) {
+    let f = setup(t).await;
+    assert_eq!(f.alice.role, "department");
+    assert_eq!(f.alice.department_id, Some(f.dept_a));
+    assert_eq!(f.bob.department_id, Some(f.dept_b));
+    assert!(f.alice.active && f.alice.failed_logins == 0 && f.alice.version == 0 && f.alice.locked_until.is_none());
+
+    // Argon2id hashes with their own salt; never the password itself.
+    assert_ne!(f.alice.password_hash, PASSWORD);
+    assert!(f.alice.password_hash.starts_with("$argon2id$"), "{}", f.alice.password_hash);
+    assert_ne!(f.alice.password_hash, f.bob.password_hash, "same password, different salt");
+    assert!(accounts::password_matches(PASSWORD, &f.alice.password_hash));
+    assert!(!accounts::password_matches("wrong password", &f.alice.password_hash));
+    assert!(!accounts::password_matches(PASSWORD, "not a hash"));
+
+    let dup = accounts::create_user(&t.db, new_user(" alice ", Role::Department, Some(f.dept_a))).await;
+    let Err(e @ AccountError::DuplicateUsername(_)) = dup else { panic!("duplicate accepted: {dup:?}") };
+    assert_eq!(e.to_string(), "用户名“alice”已被使用，请换一个用户名");
+
+    let short = NewUser { password: "short".into(), ..new_user("carol", Role::Finance, None) };
+    assert_eq!(invalid(accounts::create_user(&t.db, short).await), "密码至少需要8个字符");
+    let blank = new_user("  ", Role::Finance, None);
+    assert_eq!(invalid(accounts::create_user(&t.db, blank).await), "用户名不能为空");
+    let long = new_user(&"长".repeat(65), Role::Finance, None);
+    assert!(invalid(accounts::create_user(&t.db, long).await).contains("64"));
+    let homeless = new_user("carol", Role::Department, None);
+    assert_eq!(invalid(accounts::create_user(&t.db, homeless).await), "部门填报人员必须选择所属部门");
+    let finance_in_dept = new_user("carol", Role::Finance, Some(f.dept_a));
+    assert_eq!(
+        invalid(accounts::create_user(&t.db, finance_in_dept).await),
+        "财政局审核人员不属于任何部门，请不要选择部门"
+    );
+    let nowhere = new_user("carol", Role::Department, Some(f.dept_b + 1000));
+    assert_eq!(invalid(accounts::create_user(&t.db, nowhere).await), "所选部门不存在");
+
+    let users = accounts::list_users(&t.db).await.unwrap();
+    let names: Vec<&str> = users.iter().map(|u| u.username.as_str()).collect();
+    // After the demo's own accounts.
+    assert_eq!(names[names.len() - 4..], ["root", "reviewer", "alice", "bob"]);
+    assert_eq!(accounts::find_user(&t.db, f.bob.id).await.unwrap().as_ref(), Some(&f.bob));
+    assert_eq!(accounts::find_user(&t.db, f.bob.id + 100).await.unwrap(), None);
+
+    let alice = accounts::actor(&f.alice);
+    assert_eq!((alice.user_id, alice.role, alice.department_id), (f.alice.id, Role::Department, Some(f.dept_a)));
+    assert_eq!(accounts::actor(&f.admin).role, Role::Admin);
+    assert_eq!(accounts::actor(&f.finance).role, Role::Finance);
+    let odd = accounts::actor(&user::Model { role: "superuser".into(), ..f.admin.clone() });
+    assert_eq!((odd.role, odd.department_id), (Role::Department, None), "unknown role can do nothing");
+}
+
+async fn login_is_throttled(t: &TestDb) {
+    let f = setup(t).await;
+    let t0: DateTime<Utc> = "2026-03-01T02:00:00Z".parse().unwrap();
+    let login = |name: &'static str, password: &'static str, at: DateTime<Utc>| {
+        accounts::verify_login(&t.db, name, password, at)
+    };
+
+    let ok = login("alice", PASSWORD, t0).await.unwrap();
+    assert_eq!(ok.id, f.alice.id);
+    let unknown = login("nobody", PASSWORD, t0).await.unwrap_err();
+    let wrong = login("alice", "wrong password", t0).await.unwrap_err();
+    assert_eq!(unknown.to_string(), "用户名或密码错误");
+    assert_eq!(wrong.to_string(), unknown.to_string(), "unknown user and wrong password look alike");
+
+    // A success resets the count: four more failures still do not lock.
+    login("alice", PASSWORD, t0).await.unwrap();
+    for i in 0..4 {
+        let e = login("alice", "wrong password", t0 + Duration::seconds(i)).await.unwrap_err();
+        assert!(matches!(e, LoginError::InvalidCredentials), "{e:?}");
+    }
+    assert_eq!(accounts::find_user(&t.db, f.alice.id).await.unwrap().unwrap().failed_logins, 4);
+    // The fifth consecutive failure locks for 15 minutes.
+    let fifth = t0 + Duration::seconds(10);
+    let e = login("alice", "wrong password", fifth).await.unwrap_err();
+    let LoginError::Locked { until, minutes_left } = e else { panic!("expected a lock, got {e:?}") };
+    assert_eq!((until, minutes_left), (fifth + Duration::minutes(15), 15));
+    // 02:00:10 UTC is 10:00 in Beijing; the lock ends at 10:15.
+    assert_eq!(e.to_string(), "登录失败次数过多，账号已临时锁定，请于15分钟后（北京时间 10:15 之后）重试");
+
+    // While locked, even the right password is refused.
+    let e = login("alice", PASSWORD, fifth + Duration::minutes(14)).await.unwrap_err();
+    assert!(matches!(e, LoginError::Locked { minutes_left: 1, .. }), "{e:?}");
+    // Other accounts are unaffected.
+    login("bob", PASSWORD, fifth).await.unwrap();
+    // After 15 minutes the right password works and clears the lock.
+    let back = login("alice", PASSWORD, fifth + Duration::minutes(15) + Duration::seconds(1)).await.unwrap();
+    assert_eq!((back.failed_logins, back.locked_until), (0, None));
+
+    // An inactive account is refused, but only with the right password.
+    let mut off = back.clone().into_active_model();
+    off.active = Set(false);
+    off.update(&t.db).await.unwrap();
+    let later = fifth + Duration::hours(1);
+    assert!(matches!(login("alice", PASSWORD, later).await, Err(LoginError::Inactive)));
+    assert_eq!(login("alice", PASSWORD, later).await.unwrap_err().to_string(), "账号已停用，请联系系统管理员");
+    assert!(matches!(login("alice", "wrong password", later).await, Err(LoginError::InvalidCredentials)));
+
+    // Every attempt is in the audit log: 4 + 1 (bob) + 1 successes, 1 + 1 + 5 + 1 + 2 + 1 failures.
+    let log = audit::all(&t.db).await.unwrap();
+    let count = |a: &str| log.iter().filter(|l| l.action == a).count();
+    assert_eq!((count("login"), count("login_failed")), (4, 11));
+    assert!(log.iter().all(|l| l.entity == "app_user" && l.project_id.is_none()));
+    let nobody = log.iter().find(|l| l.username == "nobody").unwrap();
+    assert_eq!((nobody.user_id, nobody.entity_id), (None, 0));
+    assert!(log.iter().any(|l| l.new_value.as_deref().is_some_and(|v| v.contains("连续第5次"))));
+    // Newest first.
+    assert_eq!(log[0].at, later);
+    assert_eq!(log[0].new_value.as_deref(), Some("密码错误（连续第1次）"));
+}
+
+fn record(data: &[(&str, &str)], expiry: OffsetDateTime) -> Record {
+    let data: HashMap<String, serde_json::Value> = data.iter().map(|(k, v)| ((*k).to_owned(), (*v).into())).collect();
+    Record { id: Id::default(), data, expiry_date: expiry }
+}
+
+async fn sessions_round_trip(t: &TestDb) {
+    db::migrate(&t.db).await.unwrap();
+    let store = DbSessionStore::new(t.db.clone());
+    let now = OffsetDateTime::now_utc();
+
+    let mut live = record(&[("user_id", "7")], now + TimeDuration::hours(8));
+    store.create(&mut live).await.unwrap();
+    assert_eq!(store.load(&live.id).await.unwrap().as_ref(), Some(&live));
+
+    live.data.insert("csrf".into(), "abc".into());
+    live.expiry_date = now + TimeDuration::hours(9);
+    store.save(&live).await.unwrap();
+    assert_eq!(store.load(&live.id).await.unwrap().as_ref(), Some(&live));
+
+    // A colliding id on create gets a new one.
+    let mut twin = record(&[("user_id", "8")], now + TimeDuration::hours(1));
+    twin.id = live.id;
+    store.create(&mut twin).await.unwrap();
+    assert_ne!(twin.id, live.id);
+    assert_eq!(store.load(&live.id).await.unwrap().as_ref(), Some(&live), "original untouched");
+
+    // Expired sessions are never loaded, and are deleted in bulk.
+    let mut stale = record(&[("user_id", "9")], now - TimeDuration::seconds(1));
+    store.create(&mut stale).await.unwrap();
+    assert_eq!(store.load(&stale.id).await.unwrap(), None);
+    assert_eq!(session_store::delete_expired(&t.db).await.unwrap(), 1);
+    store.delete_expired().await.unwrap();
+    assert!(store.load(&live.id).await.unwrap().is_some());
+
+    store.delete(&live.id).await.unwrap();
+    assert_eq!(store.load(&live.id).await.unwrap(), None);
+    store.delete(&live.id).await.unwrap(); // deleting twice is fine
+    assert_eq!(store.load(&twin.id).await.unwrap().map(|r| r.data), Some(twin.data));
+    assert_eq!(store.load(&Id::default()).await.unwrap(), None);
+}
+
+/// Performs a transition as `user` (its actor derived from the account).
+async fn act(
+    t: &TestDb,
+    f: &Fixture,
+    user: &user::Model,
+    phase: Phase,
+    action: Action,
+    expected_version: Option<i32>,
+) -> Result<db::entities::project_phase::Model, WorkflowError> {
+    let check = SubmitCheck::passed();
+    let actor = accounts::actor(user);
+    workflow::apply_transition(&t.db, &actor, user, f.project_id, phase, &action, Some(&check), expected_version).await
+}
+
+fn returned(reason: &str) -> Action {
+    Action::Return { reason: reason.to_owned() }
+}
+
+async fn declaration_cycle(t: &TestDb) {
+    let f = setup(t).await;
+    let p = f.project_id;
+    let declaration = || workflow::phase_state(&t.db, p, Phase::Declaration);
+    let history = || audit::for_project(&t.db, p);
+    let start = declaration().await.unwrap();
+    assert_eq!((start.status, start.version, start.updated_at), (Status::Draft, 0, None));
+    let states = workflow::project_phases(&t.db, p).await.unwrap();
+    let statuses: Vec<Status> = states.iter().map(|s| s.status).collect();
+    assert_eq!(statuses, [Status::Draft, Status::Filling, Status::Draft]);
+
+    // Refusals change nothing: another department, a role that never submits, a failed check.
+    let e = act(t, &f, &f.bob, Phase::Declaration, Action::Submit, Some(0)).await.unwrap_err();
+    assert!(matches!(e, WorkflowError::Refused(Refusal::Forbidden { denial: Denial::OtherDepartment, .. })), "{e:?}");
+    assert_eq!(e.to_string(), "只能查看和办理本部门的项目");
+    let e = act(t, &f, &f.finance, Phase::Declaration, Action::Submit, None).await.unwrap_err();
+    assert_eq!(e.to_string(), "财政局审核人员不能执行“提交”操作");
+    let failing = SubmitCheck { weights_ok: false, ..SubmitCheck::default() };
+    let alice = accounts::actor(&f.alice);
+    let e = workflow::apply_transition(
+        &t.db,
+        &alice,
+        &f.alice,
+        p,
+        Phase::Declaration,
+        &Action::Submit,
+        Some(&failing),
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, WorkflowError::Refused(Refusal::RulesNotMet { .. })), "{e:?}");
+    let e = act(t, &f, &f.alice, Phase::Declaration, Action::Approve, None).await.unwrap_err();
+    assert!(matches!(e, WorkflowError::Refused(Refusal::Forbidden { .. })), "{e:?}");
+    let missing =
+        workflow::apply_transition(&t.db, &alice, &f.alice, p + 99, Phase::Declaration, &Action::Submit, None, None);
+    assert!(matches!(missing.await, Err(WorkflowError::NotFound)));
+    assert_eq!(declaration().await.unwrap(), start);
+    assert!(history().await.unwrap().is_empty());
+
+    // 提交 → 退回 (with reason) → 提交 → 批复.
+    let row = act(t, &f, &f.alice, Phase::Declaration, Action::Submit, Some(0)).await.unwrap();
+    assert_eq!(
+        (row.phase.as_str(), row.status.as_str(), row.version, row.updated_by),
+        ("declaration", "submitted", 1, Some(f.alice.id))
+    );
+    let e = act(t, &f, &f.finance, Phase::Declaration, returned("   "), Some(1)).await.unwrap_err();
+    assert_eq!(e.to_string(), "退回须填写原因");
+    let row = act(t, &f, &f.finance, Phase::Declaration, returned("  指标值不够具体  "), Some(1)).await.unwrap();
+    assert_eq!((row.status.as_str(), row.version), ("returned", 2));
+    let state = declaration().await.unwrap();
+    assert_eq!((state.status, state.return_reason.as_deref()), (Status::Returned, Some("指标值不够具体")));
+    assert_eq!(state.updated_by, Some(f.finance.id));
+    let row = act(t, &f, &f.alice, Phase::Declaration, Action::Submit, Some(2)).await.unwrap();
+    assert_eq!((row.status.as_str(), row.return_reason, row.version), ("submitted", None, 3));
+    let e = act(t, &f, &f.alice, Phase::Declaration, Action::Submit, Some(3)).await.unwrap_err();
+    assert_eq!(e.to_string(), "目标申报当前为“已提交”，不能提交");
+    let row = act(t, &f, &f.finance, Phase::Declaration, Action::Approve, Some(3)).await.unwrap();
+    assert_eq!((row.status.as_str(), row.version), ("approved", 4));
+    assert_eq!(workflow::phase_status(&t.db, p, Phase::Declaration).await.unwrap(), Status::Approved);
+    let e = act(t, &f, &f.alice, Phase::Declaration, Action::Edit, None).await.unwrap_err();
+    assert!(matches!(e, WorkflowError::Refused(Refusal::Locked { .. })), "{e:?}");
+
+    // One audit row per status change, plus one for the reason; newest first.
+    let log = history().await.unwrap();
+    let changes: Vec<(&str, &str, Option<&str>, Option<&str>)> = log
+        .iter()
+        .map(|l| {
+            (l.username.as_str(), l.field.as_deref().unwrap_or(""), l.old_value.as_deref(), l.new_value.as_deref())
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("reviewer", "status", Some("已提交"), Some("已批复")),
+            ("alice", "status", Some("退回"), Some("已提交")),
+            ("reviewer", "return_reason", None, Some("指标值不够具体")),
+            ("reviewer", "status", Some("已提交"), Some("退回")),
+            ("alice", "status", Some("草稿"), Some("已提交")),
+        ]
+    );
+    assert!(log.iter().all(|l| l.action == "transition" && l.entity == "project_phase" && l.entity_id == row.id));
+    assert!(log.iter().all(|l| l.project_id == Some(p)));
+
+    // The admin reopens with a reason; back to 草稿.
+    let row = act(t, &f, &f.admin, Phase::Declaration, Action::Reopen { reason: "调整年度目标".into() }, Some(4))
+        .await
+        .unwrap();
+    assert_eq!((row.status.as_str(), row.return_reason.as_deref(), row.version), ("draft", Some("调整年度目标"), 5));
+    assert_eq!(history().await.unwrap().len(), 7);
+}
+
+async fn later_phases_wait_for_approval(t: &TestDb) {
+    let f = setup(t).await;
+    for phase in [Phase::Monitoring, Phase::SelfEvaluation] {
+        let e = act(t, &f, &f.alice, phase, Action::Submit, None).await.unwrap_err();
+        assert!(matches!(e, WorkflowError::Unavailable { .. }), "{e:?}");
+        // Another department learns nothing, not even that the phase is closed.
+        let e = act(t, &f, &f.bob, phase, Action::Submit, None).await.unwrap_err();
+        assert!(matches!(e, WorkflowError::Refused(Refusal::Forbidden { .. })), "{e:?}");
+    }
+    let e = act(t, &f, &f.alice, Phase::Monitoring, Action::Submit, None).await.unwrap_err();
+    assert_eq!(e.to_string(), "运行监控须在目标申报批复后才能办理");
+    assert!(audit::for_project(&t.db, f.project_id).await.unwrap().is_empty());
+
+    act(t, &f, &f.alice, Phase::Declaration, Action::Submit, None).await.unwrap();
+    act(t, &f, &f.finance, Phase::Declaration, Action::Approve, None).await.unwrap();
+    let row = act(t, &f, &f.alice, Phase::Monitoring, Action::Submit, Some(0)).await.unwrap();
+    assert_eq!((row.phase.as_str(), row.status.as_str(), row.version), ("monitoring", "submitted", 1));
+    act(t, &f, &f.finance, Phase::Monitoring, Action::Approve, Some(1)).await.unwrap();
+    assert_eq!(workflow::phase_status(&t.db, f.project_id, Phase::Monitoring).await.unwrap(), Status::Reviewed);
+    act(t, &f, &f.alice, Phase::SelfEvaluation, Action::Submit, None).await.unwrap();
+    act(t, &f, &f.finance, Phase::SelfEvaluation, Action::StartReview, None).await.unwrap();
+    act(t, &f, &f.finance, Phase::SelfEvaluation, Action::Approve, None).await.unwrap();
+    let statuses: Vec<Status> =
+        workflow::project_phases(&t.db, f.project_id).await.unwrap().iter().map(|s| s.status).collect();
+    assert_eq!(statuses, [Status::Approved, Status::Reviewed, Status::Rated]);
+    assert_eq!(audit::for_project(&t.db, f.project_id).await.unwrap().len(), 7);
+}
+
+async fn stale_versions_conflict(t: &TestDb) {
+    let f = setup(t).await;
+    let p = f.project_id;
+    // An edit is only checked: the status and the version stay, and nothing is audited.
+    let row = act(t, &f, &f.admin, Phase::Declaration, Action::Edit, Some(0)).await.unwrap();
+    assert_eq!((row.status.as_str(), row.version, row.updated_by), ("draft", 0, None));
+    assert_eq!(act(t, &f, &f.alice, Phase::Declaration, Action::Edit, None).await.unwrap(), row);
+    // Nobody has changed the phase: only version 0 is current.
+    let e = act(t, &f, &f.alice, Phase::Declaration, Action::Submit, Some(1)).await.unwrap_err();
+    assert!(matches!(e, WorkflowError::Conflict), "{e:?}");
+    act(t, &f, &f.alice, Phase::Declaration, Action::Submit, Some(0)).await.unwrap();
+    let before = workflow::phase_state(&t.db, p, Phase::Declaration).await.unwrap();
+    let e = act(t, &f, &f.finance, Phase::Declaration, returned("重复"), Some(0)).await.unwrap_err();
+    assert!(matches!(e, WorkflowError::Conflict), "{e:?}");
+    assert_eq!(e.to_string(), "数据已被他人修改，请刷新后重试");
+    assert_eq!(workflow::phase_state(&t.db, p, Phase::Declaration).await.unwrap(), before);
+    assert_eq!((before.status, before.version), (Status::Submitted, 1));
+    assert_eq!(audit::for_project(&t.db, p).await.unwrap().len(), 1);
+    // 运行监控 is not open yet, not even for the admin's edits.
+    let row = act(t, &f, &f.admin, Phase::Monitoring, Action::Edit, None).await;
+    assert!(matches!(row, Err(WorkflowError::Unavailable { .. })), "{row:?}");
+}
+
+async fn indicator_targets_use_optimistic_locking(t: &TestDb) {
+    let f = setup(t).await;
+    let p = f.project_id;
+    let first = queries::indicators(&t.db, p).await.unwrap().remove(0);
+    assert_eq!((first.target_text.as_str(), first.version), ("1座", 0));
+    let update = |user: &user::Model, text: &'static str, version: i32| {
+        let user = user.clone();
+        let db = t.db.clone();
+        async move { queries::update_indicator_target(&db, &user, first.id, text, version).await }
+    };
+
+    let saved = update(&f.alice, " 2座 ", 0).await.unwrap();
+    assert_eq!((saved.target_text.as_str(), saved.version), ("2座", 1));
+    // Someone still looking at version 0 is refused, and nothing changes.
+    let e = update(&f.admin, "3座", 0).await.unwrap_err();
+    assert!(matches!(e, UpdateError::Conflict), "{e:?}");
+    assert_eq!(e.to_string(), "数据已被他人修改，请刷新后重试");
+    let e = update(&f.bob, "4座", 1).await.unwrap_err();
+    assert!(matches!(e, UpdateError::Refused(Refusal::Forbidden { .. })), "{e:?}");
+    let e = update(&f.finance, "4座", 1).await.unwrap_err();
+    assert_eq!(e.to_string(), "财政局审核人员不能执行“修改”操作");
+    assert!(matches!(update(&f.alice, "   ", 1).await, Err(UpdateError::Invalid(_))));
+    let e = queries::update_indicator_target(&t.db, &f.alice, first.id + 1000, "1座", 0).await.unwrap_err();
+    assert!(matches!(e, UpdateError::NotFound), "{e:?}");
+    // The same text again writes nothing.
+    assert_eq!(update(&f.alice, "2座", 1).await.unwrap().version, 1);
+    let saved = update(&f.admin, "3座", 1).await.unwrap();
+    assert_eq!((saved.target_text.as_str(), saved.version), ("3座", 2));
+
+    let log = audit::for_project(&t.db, p).await.unwrap();
+    let changes: Vec<(&str, &str, Option<&str>, Option<&str>)> = log
+        .iter()
+        .map(|l| (l.username.as_str(), l.action.as_str(), l.old_value.as_deref(), l.new_value.as_deref()))
+        .collect();
+    assert_eq!(changes, [("root", "update", Some("2座"), Some("3座")), ("alice", "update", Some("1座"), Some("2座"))]);
+    assert!(log.iter().all(|l| l.entity == "indicator" && l.entity_id == first.id));
+    assert!(log.iter().all(|l| l.field.as_deref() == Some("target_text")));
+
+    // Once the targets are 已批复 they are locked.
+    act(t, &f, &f.alice, Phase::Declaration, Action::Submit, None).await.unwrap();
+    act(t, &f, &f.finance, Phase::Declaration, Action::Approve, None).await.unwrap();
+    let e = update(&f.alice, "5座", 2).await.unwrap_err();
+    assert!(matches!(e, UpdateError::Refused(Refusal::Locked { .. })), "{e:?}");
+    let unchanged = db::entities::indicator::Entity::find_by_id(first.id).one(&t.db).await.unwrap().unwrap();
+    assert_eq!((unchanged.target_text.as_str(), unchanged.version), ("3座", 2));
+    assert_eq!(audit::for_project(&t.db, p).await.unwrap().len(), 4);
+}
+
+/// The accounts migration reverts cleanly and applies again.
+async fn accounts_migration_reverts(t: &TestDb) {
+    use migrations::MigratorTrait;
+    let f = setup(t).await;
+    migrations::Migrator::down(&t.db, Some(1)).await.expect("accounts migration reverts");
+    assert_eq!(queries::indicators(&t.db, f.project_id).await.map(|i| i.len()).ok(), None, "no version column");
+    db::migrate(&t.db).await.expect("and applies again");
+    assert!(queries::indicators(&t.db, f.project_id).await.unwrap().iter().all(|i| i.version == 0));
+    assert!(accounts::list_users(&t.db).await.unwrap().is_empty());
+}
+
+/// Runs each scenario on a fresh SQLite file and on a fresh PostgreSQL schema.
+macro_rules! on_both_databases {
+    ($($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                let t = TestDb::sqlite().await.unwrap();
+                super::$scenario(&t).await;
+                t.cleanup().await.unwrap();
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let t = TestDb::postgres().await.expect("PostgreSQL at JIXIAO_TEST_PG_URL or 127.0.0.1:5432/test");
+                super::$scenario(&t).await;
+                t.cleanup().await.unwrap();
+            }
+        }
+    )*};
+}
+
+on_both_databases!(
+    accounts_are_created_and_checked,
+    login_is_throttled,
+    sessions_round_trip,
+    declaration_cycle,
+    later_phases_wait_for_approval,
+    stale_versions_conflict,
+    indicator_targets_use_optimistic_locking,
+    accounts_migration_reverts,
+);
