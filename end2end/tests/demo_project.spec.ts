@@ -7,8 +7,36 @@ function collectErrors(page: Page): Error[] {
   return errors;
 }
 
+// Signs in through the login form with a demo account (printed by `jixiao demo`).
+async function signIn(page: Page, username = 'akqi', password = 'jixiao-akqi-2021') {
+  await page.goto('/login');
+  await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByTestId('current-user')).toBeVisible();
+}
+
+test('signing in: a wrong password is refused in Chinese, the right one opens the project list', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await expect(page.getByText('请先登录')).toBeVisible();
+  await page.goto('/login');
+  await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('用户名').fill('akqi');
+  await page.getByLabel('密码').fill('not-the-password');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByTestId('login-error')).toHaveText('用户名或密码错误');
+  await signIn(page);
+  await expect(page.getByTestId('current-user')).toContainText('电子政务办填报员');
+  await page.getByRole('button', { name: '退出' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  expect(errors).toEqual([]);
+});
+
 test('the project list links to the demo project, which hydrates', async ({ page }) => {
   const errors = collectErrors(page);
+  await signIn(page);
   await page.goto('/');
   await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.getByRole('heading', { name: '项目支出绩效目标' })).toBeVisible();
@@ -21,6 +49,7 @@ test('the project list links to the demo project, which hydrates', async ({ page
 
 test('collapsing a 一级 group and reloading indicators through a server function', async ({ page }) => {
   const errors = collectErrors(page);
+  await signIn(page);
   await page.goto('/projects/1');
   // Only the WASM sets this; without hydration the test stops here.
   await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'true');
@@ -50,6 +79,11 @@ test('collapsing a 一级 group and reloading indicators through a server functi
 test('the indicator table is in the server-rendered HTML (no JavaScript)', async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
+  // Without JavaScript the login form posts to the server function, which sets the cookie.
+  await page.goto('/login');
+  await page.getByLabel('用户名').fill('caizheng');
+  await page.getByLabel('密码').fill('jixiao-finance-2021');
+  await page.getByRole('button', { name: '登录' }).click();
   await page.goto('/projects/1');
   await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'false');
   await expect(page.getByRole('cell', { name: '维护网站数量' })).toBeVisible();
@@ -58,6 +92,7 @@ test('the indicator table is in the server-rendered HTML (no JavaScript)', async
 });
 
 test('an unknown project shows a Chinese not-found page', async ({ page }) => {
+  await signIn(page, 'caizheng', 'jixiao-finance-2021');
   const response = await page.goto('/projects/424242');
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: '未找到该页面' })).toBeVisible();

@@ -1,7 +1,11 @@
 //! The HTTP server: Leptos pages and server functions, static files, graceful shutdown.
 
 use app::{shell, App};
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
+use tower_sessions::Session;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
@@ -27,7 +31,12 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
         .build();
     let routes = generate_route_list(App);
     let shell_options = options.clone();
+    let audit_db = db.clone();
     Router::new()
+        .route(
+            "/projects/{id}/audit.csv",
+            axum::routing::get(move |session: Session, Path(id): Path<i32>| audit_csv(audit_db.clone(), session, id)),
+        )
         .leptos_routes_with_context(
             &options,
             routes,
@@ -38,6 +47,68 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
         .layer(sessions)
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(options)
+}
+
+/// 操作记录 of one project as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese).
+async fn audit_csv(db: db::DatabaseConnection, session: Session, project_id: i32) -> Response {
+    let refuse = |code: StatusCode, msg: &str| (code, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], msg.to_owned()).into_response();
+    let user = match app::api::ssr::user_from_session(&db, &session).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return refuse(StatusCode::UNAUTHORIZED, "请先登录"),
+        Err(e) => {
+            tracing::error!("session: {e}");
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试");
+        }
+    };
+    let project = match db::queries::project(&db, project_id).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return refuse(StatusCode::NOT_FOUND, "项目不存在"),
+        Err(e) => {
+            tracing::error!("audit export: {e}");
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试");
+        }
+    };
+    if !domain::workflow::can_read(&db::accounts::actor(&user), project.project.department_id) {
+        return refuse(StatusCode::FORBIDDEN, "无权查看该项目：只能查看本部门的项目");
+    }
+    let rows = match db::audit::for_project(&db, project_id).await {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::error!("audit export: {e}");
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试");
+        }
+    };
+    let write = || -> Result<Vec<u8>, csv::Error> {
+        let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+        out.write_record(["时间（UTC）", "用户", "对象", "对象编号", "字段", "原值", "新值", "操作"])?;
+        for r in &rows {
+            out.write_record([
+                r.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                r.username.clone(),
+                r.entity.clone(),
+                r.entity_id.to_string(),
+                r.field.clone().unwrap_or_default(),
+                r.old_value.clone().unwrap_or_default(),
+                r.new_value.clone().unwrap_or_default(),
+                r.action.clone(),
+            ])?;
+        }
+        out.into_inner().map_err(|e| e.into_error().into())
+    };
+    match write() {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"audit-project-{project_id}.csv\"")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!("audit export: {e}");
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试")
+        }
+    }
 }
 
 pub async fn serve(db: db::DatabaseConnection, addr: SocketAddr, site_root: &str) -> anyhow::Result<()> {

@@ -219,3 +219,125 @@ async fn unknown_project_and_page_are_404() {
     assert_eq!(get(&app, "/no/such/page", Some(&cookie)).await.status, StatusCode::NOT_FOUND);
     app.db.cleanup().await.unwrap();
 }
+
+/// Every server function and route, for anonymous, department A (owner of project 1),
+/// department B, finance and admin: who gets what status, and that refused reads leak nothing.
+#[tokio::test]
+async fn authorization_matrix() {
+    let app = demo_app().await;
+    let dept_a = login(&app, "akqi", "jixiao-akqi-2021").await;
+    let dept_b = login(&app, "jiaoyu", "jiaoyu-pass-1").await;
+    let finance = login(&app, "caizheng", "jixiao-finance-2021").await;
+    let admin = login(&app, "admin", "jixiao-admin-2021").await;
+    let actors: [(&str, Option<&str>); 5] =
+        [("anonymous", None), ("dept A", Some(&dept_a)), ("dept B", Some(&dept_b)), ("finance", Some(&finance)), ("admin", Some(&admin))];
+    use StatusCode as S;
+    // (what, expected status for anonymous, dept A, dept B, finance, admin)
+    let reads: [(&str, [S; 5]); 5] = [
+        ("fn get_project id=1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
+        ("fn get_indicators project_id=1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
+        ("fn get_workflow project_id=1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
+        ("fn get_audit project_id=1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
+        ("fn list_projects", [S::UNAUTHORIZED, S::OK, S::OK, S::OK, S::OK]),
+    ];
+    for (what, expected) in reads {
+        let mut parts = what.split(' ').skip(1);
+        let (name, body) = (parts.next().unwrap(), parts.next().unwrap_or(""));
+        for ((who, cookie), want) in actors.iter().zip(expected) {
+            let r = call(&app, name, body, *cookie).await;
+            assert_eq!(r.status, want, "{what} as {who}: {}", r.body);
+            if want != S::OK {
+                assert!(!r.body.contains("维护网站数量") && !r.body.contains("政府网站维护费"), "{what} as {who} leaks: {}", r.body);
+            }
+        }
+    }
+    let routes: [(&str, [S; 5]); 4] = [
+        ("/", [S::UNAUTHORIZED, S::OK, S::OK, S::OK, S::OK]),
+        ("/projects/1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
+        ("/projects/1/audit.csv", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
+        ("/login", [S::OK, S::OK, S::OK, S::OK, S::OK]),
+    ];
+    for (route, expected) in routes {
+        for ((who, cookie), want) in actors.iter().zip(expected) {
+            let r = get(&app, route, *cookie).await;
+            assert_eq!(r.status, want, "GET {route} as {who}");
+            if want != S::OK {
+                assert!(!r.body.contains("维护网站数量"), "GET {route} as {who} leaks");
+            }
+        }
+    }
+    // current_user answers everyone; anonymous gets null.
+    assert_eq!(call(&app, "current_user", "", None).await.body, "null");
+    assert!(call(&app, "current_user", "", Some(&dept_b)).await.body.contains("教育局填报员"));
+
+    // Writes: submitting project 1's declaration. Only its own department may; the refused
+    // attempts change nothing (the version stays 0 until dept A submits).
+    let submit = "project_id=1&phase=declaration&action=submit&expected_version=0";
+    for (who, cookie, want) in [
+        ("anonymous", None, S::UNAUTHORIZED),
+        ("dept B", Some(dept_b.as_str()), S::FORBIDDEN),
+        ("finance", Some(finance.as_str()), S::FORBIDDEN),
+        ("admin", Some(admin.as_str()), S::FORBIDDEN),
+    ] {
+        let r = call(&app, "transition_phase", submit, cookie).await;
+        assert_eq!(r.status, want, "submit as {who}: {}", r.body);
+    }
+    let r = call(&app, "transition_phase", submit, Some(&dept_a)).await;
+    assert_eq!(r.status, S::OK, "{}", r.body);
+    // Approving is finance's (or admin's), never the department's.
+    let approve = "project_id=1&phase=declaration&action=approve&expected_version=1";
+    for (who, cookie, want) in [("dept A", dept_a.as_str(), S::FORBIDDEN), ("dept B", dept_b.as_str(), S::FORBIDDEN)] {
+        assert_eq!(call(&app, "transition_phase", approve, Some(cookie)).await.status, want, "approve as {who}");
+    }
+    app.db.cleanup().await.unwrap();
+}
+
+#[tokio::test]
+async fn return_with_reason_resubmit_approve_and_audit() {
+    let app = demo_app().await;
+    let dept = login(&app, "akqi", "jixiao-akqi-2021").await;
+    let finance = login(&app, "caizheng", "jixiao-finance-2021").await;
+    let t = |body: &str| body.to_owned();
+    assert_eq!(call(&app, "transition_phase", &t("project_id=1&phase=declaration&action=submit&expected_version=0"), Some(&dept)).await.status, StatusCode::OK);
+    // A return needs a reason.
+    let r = call(&app, "transition_phase", "project_id=1&phase=declaration&action=return&reason=&expected_version=1", Some(&finance)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("原因"), "{}", r.body);
+    let r = call(&app, "transition_phase", "project_id=1&phase=declaration&action=return&reason=成本指标依据不足&expected_version=1", Some(&finance)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The department sees the reason.
+    let r = call(&app, "get_workflow", "project_id=1", Some(&dept)).await;
+    let phases: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(phases[0]["status_label"], "退回");
+    assert_eq!(phases[0]["return_reason"], "成本指标依据不足");
+    assert_eq!(phases[1]["available"], false);
+    let page = get(&app, "/projects/1", Some(&dept)).await;
+    assert!(page.body.contains("成本指标依据不足"));
+    // A stale page cannot overwrite: version 1 is gone.
+    let r = call(&app, "transition_phase", "project_id=1&phase=declaration&action=submit&expected_version=1", Some(&dept)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("数据已被他人修改"));
+    assert_eq!(call(&app, "transition_phase", "project_id=1&phase=declaration&action=submit&expected_version=2", Some(&dept)).await.status, StatusCode::OK);
+    assert_eq!(call(&app, "transition_phase", "project_id=1&phase=declaration&action=approve&expected_version=3", Some(&finance)).await.status, StatusCode::OK);
+    let phases: serde_json::Value = serde_json::from_str(&call(&app, "get_workflow", "project_id=1", Some(&dept)).await.body).unwrap();
+    assert_eq!(phases[0]["status_label"], "已批复");
+    assert_eq!(phases[1]["available"], true);
+    // The department cannot reopen an approved declaration; finance can, with a reason.
+    assert_eq!(call(&app, "transition_phase", "project_id=1&phase=declaration&action=reopen&reason=x&expected_version=4", Some(&dept)).await.status, StatusCode::FORBIDDEN);
+
+    // The audit trail has every transition, with who and old → new; the CSV export too.
+    let audit: serde_json::Value = serde_json::from_str(&call(&app, "get_audit", "project_id=1", Some(&dept)).await.body).unwrap();
+    let statuses: Vec<(String, String)> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["field"] == "status")
+        .map(|r| (r["old_value"].as_str().unwrap_or("").to_owned(), r["new_value"].as_str().unwrap_or("").to_owned()))
+        .collect();
+    assert_eq!(statuses.len(), 4, "{audit}");
+    assert_eq!(statuses[0], ("已提交".to_owned(), "已批复".to_owned()));
+    let csv = get(&app, "/projects/1/audit.csv", Some(&finance)).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.contains("caizheng") && csv.body.contains("成本指标依据不足") && csv.body.contains("已批复"));
+    app.db.cleanup().await.unwrap();
+}

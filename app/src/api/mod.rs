@@ -3,8 +3,10 @@
 
 pub mod auth;
 pub mod projects;
+pub mod workflow;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use auth::*;
 pub use projects::*;
+pub use workflow::*;

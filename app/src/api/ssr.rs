@@ -43,17 +43,23 @@ pub async fn session() -> Result<Session, ServerFnError> {
 
 /// The signed-in user, or `None` (an expired or invalid session is cleared).
 pub async fn current_user() -> Result<Option<user::Model>, ServerFnError> {
-    let session = session().await?;
-    let Some(id) = session.get::<i32>(USER_KEY).await.map_err(internal)? else {
+    user_from_session(&db()?, &session().await?).await.map_err(internal)
+}
+
+/// The user of a session: `None` without a login, after the absolute expiry, or for an
+/// account that no longer exists or was deactivated (the session is then cleared). Plain axum
+/// routes (downloads) use this too.
+pub async fn user_from_session(db: &DatabaseConnection, session: &Session) -> Result<Option<user::Model>, String> {
+    let Some(id) = session.get::<i32>(USER_KEY).await.map_err(|e| e.to_string())? else {
         return Ok(None);
     };
-    let login_at = session.get::<i64>(LOGIN_AT_KEY).await.map_err(internal)?.unwrap_or(0);
+    let login_at = session.get::<i64>(LOGIN_AT_KEY).await.map_err(|e| e.to_string())?.unwrap_or(0);
     let expired = chrono::Utc::now().timestamp() - login_at > ABSOLUTE_EXPIRY_HOURS * 3600;
-    let user = db::accounts::find_user(&db()?, id).await.map_err(internal)?;
+    let user = db::accounts::find_user(db, id).await.map_err(|e| e.to_string())?;
     match user {
         Some(u) if u.active && !expired => Ok(Some(u)),
         _ => {
-            session.flush().await.map_err(internal)?;
+            session.flush().await.map_err(|e| e.to_string())?;
             Ok(None)
         }
     }

@@ -1,9 +1,13 @@
 //! Reusable view pieces. They only display; data comes from `api`, rules from `domain`.
 
+mod audit_table;
 mod error_notice;
 mod indicator_table;
 mod user_menu;
+mod workflow_panel;
 
+pub use audit_table::AuditTable;
 pub use error_notice::{server_message, ErrorNotice};
 pub use indicator_table::IndicatorTable;
 pub use user_menu::UserMenu;
+pub use workflow_panel::WorkflowPanel;

@@ -1,5 +1,5 @@
 use crate::api::{get_indicators, get_project, ProjectDetail};
-use crate::components::{ErrorNotice, IndicatorTable};
+use crate::components::{ErrorNotice, IndicatorTable, WorkflowPanel};
 use crate::pages::NotFound;
 use domain::money::format_wan;
 use leptos::prelude::*;
@@ -97,5 +97,7 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
             </div>
             <IndicatorTable indicators=indicators.into()/>
         </section>
+
+        <WorkflowPanel project_id/>
     }
 }

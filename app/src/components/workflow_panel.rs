@@ -1,0 +1,92 @@
+use crate::api::{get_audit, get_workflow, PhaseAction, PhaseView, TransitionPhase};
+use crate::components::{server_message, AuditTable, ErrorNotice};
+use leptos::prelude::*;
+
+/// 流程状态: the three phases with coloured status badges, the 退回 reason shown to the
+/// department, and the actions the signed-in user may take (reasons asked where required).
+/// Below it, the project's audit trail. Both reload after every action.
+#[component]
+pub fn WorkflowPanel(project_id: i32) -> impl IntoView {
+    let transition = ServerAction::<TransitionPhase>::new();
+    let phases = Resource::new(move || transition.version().get(), move |_| get_workflow(project_id));
+    let audit = Resource::new(move || transition.version().get(), move |_| get_audit(project_id));
+    let outcome = move || match transition.value().get() {
+        Some(Err(e)) => Some(view! { <p class="notice notice-error" role="alert" data-testid="workflow-error">{server_message(&e)}</p> }.into_any()),
+        Some(Ok(())) => Some(view! { <p class="notice notice-ok" role="status">"操作成功"</p> }.into_any()),
+        None => None,
+    };
+    view! {
+        <section class="card">
+            <div class="card-head"><h2>"流程状态"</h2></div>
+            {outcome}
+            <Transition fallback=|| view! { <p class="loading">"正在加载流程…"</p> }>
+                {move || Suspend::new(async move {
+                    match phases.await {
+                        Ok(list) => view! {
+                            <div class="phases">
+                                {list.into_iter().map(|p| view! { <PhaseCard project_id phase=p transition/> }).collect_view()}
+                            </div>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+        <section class="card">
+            <div class="card-head">
+                <h2>"操作记录"</h2>
+                <a class="btn btn-secondary" href=format!("/projects/{project_id}/audit.csv") download>"导出 CSV"</a>
+            </div>
+            <Transition fallback=|| view! { <p class="loading">"正在加载操作记录…"</p> }>
+                {move || Suspend::new(async move {
+                    match audit.await {
+                        Ok(rows) => view! { <AuditTable rows/> }.into_any(),
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn PhaseCard(project_id: i32, phase: PhaseView, transition: ServerAction<TransitionPhase>) -> impl IntoView {
+    let PhaseView { phase: key, phase_label, status, status_label, return_reason, version, available, actions } = phase;
+    let reason = RwSignal::new(String::new());
+    let needs_reason = actions.iter().any(|a| a.needs_reason);
+    let testid = format!("phase-{key}");
+    let buttons = actions
+        .into_iter()
+        .map(|PhaseAction { key: action, label, needs_reason }| {
+            let phase = key.clone();
+            let class = if action == "return" { "btn btn-danger" } else { "btn btn-primary" };
+            view! {
+                <button class=class disabled=move || transition.pending().get() on:click=move |_| {
+                    transition.dispatch(TransitionPhase {
+                        project_id,
+                        phase: phase.clone(),
+                        action: action.clone(),
+                        reason: needs_reason.then(|| reason.get_untracked()),
+                        expected_version: version,
+                    });
+                }>{label}</button>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="phase" class:unavailable=!available data-testid=testid>
+            <div class="phase-head">
+                <strong>{phase_label}</strong>
+                <span class=format!("badge status-{status}") data-testid="status">{status_label}</span>
+            </div>
+            {(!available).then(|| view! { <p class="muted">"目标申报批复后开放"</p> })}
+            {return_reason.map(|r| view! { <p class="return-reason"><strong>"原因："</strong>{r}</p> })}
+            {needs_reason.then(|| view! {
+                <textarea class="reason" rows="2" placeholder="退回或重新打开须填写原因"
+                    prop:value=move || reason.get()
+                    on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+            })}
+            <div class="phase-actions">{buttons}</div>
+        </div>
+    }
+}
