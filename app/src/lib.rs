@@ -4,6 +4,8 @@
 //! database) and with `hydrate` into the browser's WASM (attaches interactivity). Server-only
 //! code sits behind `#[cfg(feature = "ssr")]`; pure rules live in the `domain` crate.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod pages;
