@@ -23,12 +23,10 @@ export LEPTOS_OUTPUT_NAME=jixiao
 
 step "domain (pure rules; also built for wasm32 by the release build)"
 cargo test -p domain
-step "migrations + persistence on SQLite and PostgreSQL"
-cargo test -p migrations -p db
-step "app (ssr)"
-cargo test -p app --features ssr
-step "server: CLI and HTTP"
-cargo test -p jixiao
+# One invocation for the server side: app is built with `ssr` only (through the server), and
+# shared dependencies are compiled once with one feature set.
+step "migrations, persistence (SQLite + PostgreSQL), server CLI and HTTP (app with ssr)"
+cargo test -p migrations -p db -p jixiao
 
 step "release build (server + WASM)"
 bash scripts/build.sh

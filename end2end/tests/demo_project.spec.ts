@@ -1,20 +1,11 @@
 import { test, expect, Page } from '@playwright/test';
+import { signIn, FINANCE } from './helpers';
 
 // Fails the test on any uncaught error in the page (a WASM panic shows up here).
 function collectErrors(page: Page): Error[] {
   const errors: Error[] = [];
   page.on('pageerror', (e) => errors.push(e));
   return errors;
-}
-
-// Signs in through the login form with a demo account (printed by `jixiao demo`).
-async function signIn(page: Page, username = 'akqi', password = 'jixiao-akqi-2021') {
-  await page.goto('/login');
-  await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'true');
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page.getByTestId('current-user')).toBeVisible();
 }
 
 test('signing in: a wrong password is refused in Chinese, the right one opens the project list', async ({ page }) => {
@@ -51,8 +42,9 @@ test('collapsing a 一级 group and reloading indicators through a server functi
   const errors = collectErrors(page);
   await signIn(page);
   await page.goto('/projects/1');
-  // Only the WASM sets this; without hydration the test stops here.
+  // Only the WASM sets these; without hydration the test stops here.
   await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('table.indicators')).toHaveAttribute('data-hydrated', 'true');
 
   const row = page.getByRole('cell', { name: '维护网站数量' });
   await expect(row).toBeVisible();
@@ -92,7 +84,7 @@ test('the indicator table is in the server-rendered HTML (no JavaScript)', async
 });
 
 test('an unknown project shows a Chinese not-found page', async ({ page }) => {
-  await signIn(page, 'caizheng', 'jixiao-finance-2021');
+  await signIn(page, FINANCE.username, FINANCE.password);
   const response = await page.goto('/projects/424242');
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: '未找到该页面' })).toBeVisible();

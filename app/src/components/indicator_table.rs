@@ -6,8 +6,9 @@ use leptos::prelude::*;
 #[component]
 pub fn IndicatorTable(indicators: Signal<Vec<IndicatorRow>>) -> impl IntoView {
     let tree = move || group(indicators.get(), |r| (r.level1.as_str(), r.level2.as_str()));
+    let hydrated = crate::components::use_hydrated();
     view! {
-        <table class="data-table indicators">
+        <table class="data-table indicators" data-hydrated=move || hydrated.get().to_string()>
             <thead>
                 <tr>
                     <th class="col-l2">"二级指标"</th>

@@ -53,6 +53,7 @@ pub fn WorkflowPanel(project_id: i32) -> impl IntoView {
 fn PhaseCard(project_id: i32, phase: PhaseView, transition: ServerAction<TransitionPhase>) -> impl IntoView {
     let PhaseView { phase: key, phase_label, status, status_label, return_reason, version, available, actions } = phase;
     let reason = RwSignal::new(String::new());
+    let hydrated = crate::components::use_hydrated();
     let needs_reason = actions.iter().any(|a| a.needs_reason);
     let testid = format!("phase-{key}");
     let buttons = actions
@@ -74,7 +75,7 @@ fn PhaseCard(project_id: i32, phase: PhaseView, transition: ServerAction<Transit
         })
         .collect_view();
     view! {
-        <div class="phase" class:unavailable=!available data-testid=testid>
+        <div class="phase" class:unavailable=!available data-testid=testid data-hydrated=move || hydrated.get().to_string()>
             <div class="phase-head">
                 <strong>{phase_label}</strong>
                 <span class=format!("badge status-{status}") data-testid="status">{status_label}</span>

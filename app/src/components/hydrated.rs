@@ -1,0 +1,10 @@
+use leptos::prelude::*;
+
+/// `false` when rendered on the server, `true` once this part of the page has hydrated in the
+/// browser (effects run only there, after the component's hydration). Parts inside `Suspense`
+/// hydrate after the page shell, so interactive parts mark themselves with `data-hydrated`.
+pub fn use_hydrated() -> Signal<bool> {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    hydrated.into()
+}
