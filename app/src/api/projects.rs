@@ -27,6 +27,9 @@ pub struct ProjectDetail {
     pub overall_goal: String,
     pub annual_goals: Vec<String>,
     pub indicators: Vec<IndicatorRow>,
+    /// 流程状态 and 操作记录, loaded with the page (one resource, so hydration sees one boundary).
+    pub phases: Vec<super::PhaseView>,
+    pub audit: Vec<super::AuditRow>,
 }
 
 /// One 三级指标 with its 指标值 as written.
@@ -63,6 +66,10 @@ pub async fn get_project(id: i32) -> Result<Option<ProjectDetail>, ServerFnError
     };
     ssr::check_read(&actor, row.project.department_id)?;
     let indicators = db::queries::indicators(&db, id).await.map_err(super::ssr::internal)?;
+    let phases = db::workflow::project_phases(&db, id).await.map_err(super::ssr::internal)?;
+    let phases = super::workflow::ssr::views(&actor, row.project.department_id, &phases);
+    let audit = db::audit::for_project(&db, id).await.map_err(super::ssr::internal)?;
+    let audit = audit.into_iter().map(super::workflow::ssr::audit_row).collect();
     let p = row.project.clone();
     Ok(Some(ProjectDetail {
         summary: ssr::summary(row),
@@ -72,6 +79,8 @@ pub async fn get_project(id: i32) -> Result<Option<ProjectDetail>, ServerFnError
         overall_goal: p.overall_goal,
         annual_goals: p.annual_goals.lines().map(str::to_owned).collect(),
         indicators: indicators.into_iter().map(ssr::indicator).collect(),
+        phases,
+        audit,
     }))
 }
 

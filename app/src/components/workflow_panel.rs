@@ -1,15 +1,34 @@
 use crate::api::{get_audit, get_workflow, PhaseAction, PhaseView, TransitionPhase};
-use crate::components::{server_message, AuditTable, ErrorNotice};
+use crate::api::AuditRow;
+use crate::components::{server_message, AuditTable};
 use leptos::prelude::*;
 
 /// 流程状态: the three phases with coloured status badges, the 退回 reason shown to the
 /// department, and the actions the signed-in user may take (reasons asked where required).
-/// Below it, the project's audit trail. Both reload after every action.
+/// Below it, the project's audit trail. Both arrive with the page and reload after every action.
 #[component]
-pub fn WorkflowPanel(project_id: i32) -> impl IntoView {
+pub fn WorkflowPanel(project_id: i32, phases: Vec<PhaseView>, audit: Vec<AuditRow>) -> impl IntoView {
     let transition = ServerAction::<TransitionPhase>::new();
-    let phases = Resource::new(move || transition.version().get(), move |_| get_workflow(project_id));
-    let audit = Resource::new(move || transition.version().get(), move |_| get_audit(project_id));
+    let phases = RwSignal::new(phases);
+    let audit = RwSignal::new(audit);
+    // After each action, fetch the new state (a refusal changes nothing, but the page may be
+    // stale, so reload either way).
+    let reload = Action::new(move |_: &()| async move { (get_workflow(project_id).await, get_audit(project_id).await) });
+    Effect::new(move |_| {
+        if transition.version().get() > 0 {
+            reload.dispatch(());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some((p, a)) = reload.value().get() {
+            if let Ok(p) = p {
+                phases.set(p);
+            }
+            if let Ok(a) = a {
+                audit.set(a);
+            }
+        }
+    });
     let outcome = move || match transition.value().get() {
         Some(Err(e)) => Some(view! { <p class="notice notice-error" role="alert" data-testid="workflow-error">{server_message(&e)}</p> }.into_any()),
         Some(Ok(())) => Some(view! { <p class="notice notice-ok" role="status">"操作成功"</p> }.into_any()),
@@ -19,32 +38,16 @@ pub fn WorkflowPanel(project_id: i32) -> impl IntoView {
         <section class="card">
             <div class="card-head"><h2>"流程状态"</h2></div>
             {outcome}
-            <Transition fallback=|| view! { <p class="loading">"正在加载流程…"</p> }>
-                {move || Suspend::new(async move {
-                    match phases.await {
-                        Ok(list) => view! {
-                            <div class="phases">
-                                {list.into_iter().map(|p| view! { <PhaseCard project_id phase=p transition/> }).collect_view()}
-                            </div>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <div class="phases">
+                {move || phases.get().into_iter().map(|p| view! { <PhaseCard project_id phase=p transition/> }).collect_view()}
+            </div>
         </section>
         <section class="card">
             <div class="card-head">
                 <h2>"操作记录"</h2>
                 <a class="btn btn-secondary" href=format!("/projects/{project_id}/audit.csv") download>"导出 CSV"</a>
             </div>
-            <Transition fallback=|| view! { <p class="loading">"正在加载操作记录…"</p> }>
-                {move || Suspend::new(async move {
-                    match audit.await {
-                        Ok(rows) => view! { <AuditTable rows/> }.into_any(),
-                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {move || view! { <AuditTable rows=audit.get()/> }}
         </section>
     }
 }

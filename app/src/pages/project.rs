@@ -31,7 +31,8 @@ pub fn ProjectPage() -> impl IntoView {
 
 #[component]
 fn ProjectView(detail: ProjectDetail) -> impl IntoView {
-    let ProjectDetail { summary, implementing_unit, funds_fiscal, funds_other, overall_goal, annual_goals, indicators } = detail;
+    let ProjectDetail { summary, implementing_unit, funds_fiscal, funds_other, overall_goal, annual_goals, indicators, phases, audit } =
+        detail;
     let project_id = summary.id;
     let indicators = RwSignal::new(indicators);
     // Reloads the indicators from the server (a server-function round trip from the browser).
@@ -98,6 +99,6 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
             <IndicatorTable indicators=indicators.into()/>
         </section>
 
-        <WorkflowPanel project_id/>
+        <WorkflowPanel project_id phases audit/>
     }
 }
