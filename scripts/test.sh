@@ -26,7 +26,10 @@ cargo test -p domain
 # One invocation for the server side: app is built with `ssr` only (through the server), and
 # shared dependencies are compiled once with one feature set.
 step "migrations, persistence (SQLite + PostgreSQL), server CLI and HTTP (app with ssr)"
-cargo test -p migrations -p db -p jixiao
+# One test at a time: each #[tokio::test] has its own runtime, while Leptos' SSR spawns onto a
+# process-wide executor; run in parallel, a test's rendering can wait on a runtime that another
+# finished test already shut down (seen as a hang in tests/http.rs).
+cargo test -p migrations -p db -p jixiao -- --test-threads=1
 
 step "release build (server + WASM)"
 bash scripts/build.sh
