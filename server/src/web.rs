@@ -69,7 +69,7 @@ async fn audit_csv(db: db::DatabaseConnection, session: Session, project_id: i32
         }
     };
     if !domain::workflow::can_read(&db::accounts::actor(&user), project.project.department_id) {
-        return refuse(StatusCode::FORBIDDEN, "无权查看该项目：只能查看本部门的项目");
+        return refuse(StatusCode::FORBIDDEN, app::api::ssr::FORBIDDEN_PROJECT);
     }
     let rows = match db::audit::for_project(&db, project_id).await {
         Ok(rows) => rows,

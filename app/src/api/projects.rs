@@ -89,10 +89,7 @@ pub async fn get_project(id: i32) -> Result<Option<ProjectDetail>, ServerFnError
 pub async fn get_indicators(project_id: i32) -> Result<Vec<IndicatorRow>, ServerFnError> {
     let (_, actor) = super::ssr::require_user().await?;
     let db = super::ssr::db()?;
-    let Some(row) = db::queries::project(&db, project_id).await.map_err(super::ssr::internal)? else {
-        return Err(super::ssr::refuse(http::StatusCode::NOT_FOUND, "项目不存在"));
-    };
-    ssr::check_read(&actor, row.project.department_id)?;
+    super::ssr::readable_project(&db, &actor, project_id).await?;
     let rows = db::queries::indicators(&db, project_id).await.map_err(super::ssr::internal)?;
     Ok(rows.into_iter().map(ssr::indicator).collect())
 }
@@ -110,11 +107,9 @@ mod ssr {
         if domain::workflow::can_read(actor, department_id) {
             Ok(())
         } else {
-            Err(super::super::ssr::refuse(http::StatusCode::FORBIDDEN, FORBIDDEN))
+            Err(super::super::ssr::refuse(http::StatusCode::FORBIDDEN, super::super::ssr::FORBIDDEN_PROJECT))
         }
     }
-
-    pub const FORBIDDEN: &str = "无权查看该项目：只能查看本部门的项目";
 
     pub fn summary(row: ProjectRow) -> ProjectSummary {
         ProjectSummary {

@@ -47,7 +47,7 @@ pub struct AuditRow {
 pub async fn get_workflow(project_id: i32) -> Result<Vec<PhaseView>, ServerFnError> {
     let (_, actor) = super::ssr::require_user().await?;
     let db = super::ssr::db()?;
-    let department_id = ssr::readable_project(&db, &actor, project_id).await?;
+    let department_id = super::ssr::readable_project(&db, &actor, project_id).await?;
     let phases = db::workflow::project_phases(&db, project_id).await.map_err(super::ssr::internal)?;
     Ok(ssr::views(&actor, department_id, &phases))
 }
@@ -66,7 +66,7 @@ pub async fn transition_phase(
     use http::StatusCode;
     let (user, actor) = super::ssr::require_user().await?;
     let db = super::ssr::db()?;
-    ssr::readable_project(&db, &actor, project_id).await?;
+    super::ssr::readable_project(&db, &actor, project_id).await?;
     let Some(phase) = db::workflow::parse_phase(&phase) else {
         return Err(super::ssr::refuse(StatusCode::BAD_REQUEST, "未知的流程环节"));
     };
@@ -99,7 +99,7 @@ pub async fn transition_phase(
 pub async fn get_audit(project_id: i32) -> Result<Vec<AuditRow>, ServerFnError> {
     let (_, actor) = super::ssr::require_user().await?;
     let db = super::ssr::db()?;
-    ssr::readable_project(&db, &actor, project_id).await?;
+    super::ssr::readable_project(&db, &actor, project_id).await?;
     let rows = db::audit::for_project(&db, project_id).await.map_err(super::ssr::internal)?;
     Ok(rows.into_iter().map(ssr::audit_row).collect())
 }
@@ -112,18 +112,6 @@ pub mod ssr {
     use db::DatabaseConnection;
     use domain::workflow::{allowed_actions, phase_available, Actor, ActionKind, Phase, SubmitCheck};
     use leptos::prelude::*;
-
-    /// The project's department, if the actor may read it; else 404 / 403.
-    pub async fn readable_project(db: &DatabaseConnection, actor: &Actor, project_id: i32) -> Result<i32, ServerFnError> {
-        use crate::api::ssr::{internal, refuse};
-        let Some(row) = db::queries::project(db, project_id).await.map_err(internal)? else {
-            return Err(refuse(http::StatusCode::NOT_FOUND, "项目不存在"));
-        };
-        if !domain::workflow::can_read(actor, row.project.department_id) {
-            return Err(refuse(http::StatusCode::FORBIDDEN, "无权查看该项目：只能查看本部门的项目"));
-        }
-        Ok(row.project.department_id)
-    }
 
     /// What submitting requires of the project's content today: indicators exist and every
     /// target reads as a value (no template placeholders, nothing unreadable).
