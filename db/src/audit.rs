@@ -11,6 +11,13 @@ pub mod entity {
     pub const INDICATOR: &str = "indicator";
     pub const PROJECT_PHASE: &str = "project_phase";
     pub const APP_USER: &str = "app_user";
+    pub const TARGET_VERSION: &str = "target_version";
+    pub const MONITORING_ENTRY: &str = "monitoring_entry";
+    pub const ACTUAL_ENTRY: &str = "actual_entry";
+    pub const REVIEW_SCORE: &str = "review_score";
+    pub const INDICATOR_COMMENT: &str = "indicator_comment";
+    pub const DEPARTMENT: &str = "department";
+    pub const FISCAL_YEAR: &str = "fiscal_year";
 }
 
 /// The `action` column's values.
@@ -20,6 +27,8 @@ pub mod action {
     pub const TRANSITION: &str = "transition";
     pub const LOGIN: &str = "login";
     pub const LOGIN_FAILED: &str = "login_failed";
+    /// 财政局 approving or rejecting a 调整.
+    pub const DECIDE: &str = "decide";
 }
 
 /// One entry to append. Build it with [`AuditEntry::by`] and struct update syntax.

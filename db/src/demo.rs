@@ -53,9 +53,20 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoOutcome, DbErr> {
     Ok(DemoOutcome::Loaded { project_id })
 }
 
-/// The seed project as the importer reads it from [`SEED_TEXT`].
+/// The documented self-evaluation of the demo project (docs/examples); the demo takes its 分值.
+pub const EXAMPLE_EVALUATION: &str = include_str!("../../docs/examples/self-evaluation.json");
+
+/// The seed project as the importer reads it from [`SEED_TEXT`] (the published table has no
+/// 分值), with the 分值 of the documented example so that it can be submitted as declared.
 pub fn seed_project() -> Result<NewProject, String> {
     let result = domain::import::import_target_tables(SEED_TEXT);
     let project = result.projects.first().ok_or("示例文本中没有找到绩效目标表")?;
-    to_new_project(project)
+    let mut new = to_new_project(project)?;
+    let example: domain::selfeval::SelfEvaluation =
+        serde_json::from_str(EXAMPLE_EVALUATION).map_err(|e| format!("示例自评数据无法读取：{e}"))?;
+    for ind in &mut new.indicators {
+        let weight = example.indicators.iter().find(|e| e.name == ind.name).map(|e| e.weight);
+        ind.weight = Some(weight.ok_or_else(|| format!("示例自评数据缺少指标“{}”", ind.name))?);
+    }
+    Ok(new)
 }

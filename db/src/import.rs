@@ -46,6 +46,9 @@ pub fn to_new_project(p: &ImportedProject) -> Result<NewProject, String> {
                 level2: i.level2.clone(),
                 name: i.name.clone(),
                 target_text: i.target_text.clone(),
+                weight: i.weight,
+                direction: i.comparator_column.clone(),
+                core: i.core,
             })
             .collect(),
     })

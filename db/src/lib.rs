@@ -2,17 +2,24 @@
 //! the demo data. Nothing here is compiled into the WASM bundle.
 
 pub mod accounts;
+pub mod admin;
 pub mod amount;
 pub mod audit;
+pub mod comments;
 pub mod demo;
+pub mod edit;
 pub mod entities;
+pub mod evaluation;
 pub mod import;
+pub mod monitoring;
 pub mod queries;
 pub mod session_store;
 pub mod testing;
+pub mod versions;
 pub mod workflow;
 
 pub use amount::Amount;
+pub use queries::UpdateError;
 pub use session_store::DbSessionStore;
 pub use sea_orm::{DatabaseConnection, DbErr};
 

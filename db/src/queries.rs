@@ -1,10 +1,10 @@
 //! Reads and writes used by the server functions and the command line.
 
-use crate::audit::{self, action, entity, AuditEntry};
+use crate::audit::{action, entity};
 use crate::entities::{department, fiscal_year, indicator, project, user};
-use crate::{accounts, workflow, Amount};
+use crate::Amount;
 use chrono::Utc;
-use domain::workflow::{transition, Action, Phase, Refusal};
+use domain::workflow::{Phase, Refusal};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -76,6 +76,11 @@ pub async fn project(db: &DatabaseConnection, id: i32) -> Result<Option<ProjectR
 
 /// A project's indicators in table order.
 pub async fn indicators(db: &DatabaseConnection, project_id: i32) -> Result<Vec<indicator::Model>, DbErr> {
+    indicators_in(db, project_id).await
+}
+
+/// [`indicators`] on any connection (a transaction).
+pub async fn indicators_in(db: &impl ConnectionTrait, project_id: i32) -> Result<Vec<indicator::Model>, DbErr> {
     indicator::Entity::find()
         .filter(indicator::Column::ProjectId.eq(project_id))
         .order_by_asc(indicator::Column::SortOrder)
@@ -99,12 +104,30 @@ pub struct NewProject {
     pub indicators: Vec<NewIndicator>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NewIndicator {
     pub level1: String,
     pub level2: String,
     pub name: String,
     pub target_text: String,
+    /// 分值, when the table gives one.
+    pub weight: Option<Decimal>,
+    /// 指标性质 / 指标方向 from a separate column.
+    pub direction: Option<String>,
+    /// ★ 核心指标.
+    pub core: bool,
+}
+
+/// The target as the value grammar reads it, as stored in `indicator.target_parsed` (JSON).
+pub fn parsed_target_json(level2: &str, name: &str, direction: Option<&str>, target_text: &str) -> String {
+    let ctx = domain::value::TargetContext {
+        category: Some(level2.to_owned()),
+        indicator_name: Some(name.to_owned()),
+        comparator_column: direction.map(str::to_owned),
+        unit_column: None,
+    };
+    let target = domain::value::parse_target(target_text, &ctx);
+    serde_json::to_string(&target).unwrap_or_default()
 }
 
 /// Stores a project with its indicators in one transaction, creating its department and
@@ -164,6 +187,11 @@ async fn insert_project_in(txn: &impl ConnectionTrait, new: &NewProject) -> Resu
             target_text: Set(ind.target_text.clone()),
             sort_order: Set(i32::try_from(i).unwrap_or(i32::MAX)),
             version: Set(0),
+            target_parsed: Set(Some(parsed_target_json(&ind.level2, &ind.name, ind.direction.as_deref(), &ind.target_text))),
+            weight: Set(ind.weight.map(Amount)),
+            direction: Set(ind.direction.clone()),
+            basis: Set(None),
+            core: Set(ind.core),
             ..Default::default()
         }
         .insert(txn)
@@ -210,6 +238,9 @@ pub enum UpdateError {
     Invalid(String),
     #[error("{0}")]
     Refused(#[from] Refusal),
+    /// Not the actor's to change (outside the workflow table: administration).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("要修改的内容不存在")]
     NotFound,
     #[error("数据已被他人修改，请刷新后重试")]
@@ -221,10 +252,24 @@ pub enum UpdateError {
 /// The longest 指标值 accepted, in characters.
 pub const MAX_TARGET_CHARS: usize = 200;
 
-/// Changes an indicator's 指标值 as `user`, if the indicator is still at `expected_version` (the
-/// version the user saw) and the workflow lets the user edit the project's 目标申报 now. Writes
-/// the change and its audit row (old → new) in one transaction. The model for editable rows:
-/// check permission, check version, `UPDATE … WHERE version = expected`, audit, commit.
+/// An indicator's declared content, as the 目标申报 form edits it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndicatorEdit {
+    pub target_text: String,
+    pub weight: Option<Decimal>,
+    /// "≥", "≤", "=", "正向", "反向", or none.
+    pub direction: Option<String>,
+    /// 历史标准 / 行业标准 / 计划标准 / 其他认可标准, or none.
+    pub basis: Option<String>,
+    pub core: bool,
+}
+
+/// The 指标性质 values accepted.
+pub const DIRECTIONS: [&str; 5] = ["≥", "≤", "=", "正向", "反向"];
+/// The 取值依据 values accepted.
+pub const BASES: [&str; 4] = ["历史标准", "行业标准", "计划标准", "其他认可标准"];
+
+/// Changes an indicator's 指标值 as `user` (see [`update_indicator`]); the other fields stay.
 pub async fn update_indicator_target(
     db: &DatabaseConnection,
     user: &user::Model,
@@ -232,26 +277,79 @@ pub async fn update_indicator_target(
     new_text: &str,
     expected_version: i32,
 ) -> Result<indicator::Model, UpdateError> {
-    let text = new_text.trim();
-    if text.is_empty() {
-        return Err(UpdateError::Invalid("指标值不能为空".to_owned()));
-    }
-    if text.chars().count() > MAX_TARGET_CHARS {
-        return Err(UpdateError::Invalid(format!("指标值不能超过{MAX_TARGET_CHARS}个字符")));
-    }
+    let Some(old) = indicator::Entity::find_by_id(indicator_id).one(db).await? else {
+        return Err(UpdateError::NotFound);
+    };
+    let edit = IndicatorEdit {
+        target_text: new_text.to_owned(),
+        weight: old.weight.map(|w| w.0),
+        direction: old.direction.clone(),
+        basis: old.basis.clone(),
+        core: old.core,
+    };
+    update_indicator(db, user, indicator_id, &edit, expected_version).await
+}
+
+/// Changes an indicator's declared content as `user`, if the indicator is still at
+/// `expected_version` (the version the user saw) and the workflow lets the user edit the
+/// project's 目标申报 now. Writes the change and one audit row per changed field (old → new) in
+/// one transaction. The model for editable rows: check permission, check version,
+/// `UPDATE … WHERE version = expected`, audit, commit.
+pub async fn update_indicator(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    indicator_id: i32,
+    new: &IndicatorEdit,
+    expected_version: i32,
+) -> Result<indicator::Model, UpdateError> {
     let txn = db.begin().await?;
     let old = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(UpdateError::NotFound)?;
-    let project = project::Entity::find_by_id(old.project_id).one(&txn).await?.ok_or(UpdateError::NotFound)?;
-    let status = workflow::phase_status(&txn, project.id, Phase::Declaration).await?;
-    transition(&accounts::actor(user), project.department_id, Phase::Declaration, status, &Action::Edit, None)?;
+    let project = crate::edit::project_for_edit(&txn, user, old.project_id, Phase::Declaration).await?;
+    if new.target_text.trim().is_empty() {
+        return Err(UpdateError::Invalid("指标值不能为空".to_owned()));
+    }
+    if new.target_text.trim().chars().count() > MAX_TARGET_CHARS {
+        return Err(UpdateError::Invalid(format!("指标值不能超过{MAX_TARGET_CHARS}个字符")));
+    }
+    let direction = new.direction.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    if let Some(d) = direction.filter(|d| !DIRECTIONS.contains(d)) {
+        return Err(UpdateError::Invalid(format!("指标性质“{d}”无法识别（应为 ≥、≤、=、正向 或 反向）")));
+    }
+    let basis = new.basis.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    if let Some(b) = basis.filter(|b| !BASES.contains(b)) {
+        return Err(UpdateError::Invalid(format!("取值依据“{b}”无法识别（应为 {}）", BASES.join("、"))));
+    }
+    let checked = indicator::Model { direction: direction.map(str::to_owned), ..old.clone() };
+    let text = crate::versions::validate_target(&checked, &new.target_text)?;
+    let weight = crate::edit::non_negative(new.weight, "分值")?;
+    if weight.is_some_and(|w| w > Decimal::ONE_HUNDRED) {
+        return Err(UpdateError::Invalid("分值不能超过100".to_owned()));
+    }
     if old.version != expected_version {
         return Err(UpdateError::Conflict);
     }
-    if old.target_text == text {
+    let old_weight = old.weight.map(|w| w.0.normalize());
+    let changes: Vec<crate::edit::Change> = vec![
+        ("target_text", Some(old.target_text.clone()), Some(text.clone())),
+        ("weight", crate::edit::dec_text(old_weight), crate::edit::dec_text(weight)),
+        ("direction", old.direction.clone(), direction.map(str::to_owned)),
+        ("basis", old.basis.clone(), basis.map(str::to_owned)),
+        ("core", Some(old.core.to_string()), Some(new.core.to_string())),
+    ];
+    if changes.iter().all(|(_, a, b)| a == b) {
+        txn.commit().await?;
         return Ok(old);
     }
     let updated = indicator::Entity::update_many()
-        .col_expr(indicator::Column::TargetText, Expr::value(text))
+        .col_expr(indicator::Column::TargetText, Expr::value(text.clone()))
+        .col_expr(
+            indicator::Column::TargetParsed,
+            Expr::value(Some(parsed_target_json(&old.level2, &old.name, direction, &text))),
+        )
+        .col_expr(indicator::Column::Weight, Expr::value(weight.map(Amount)))
+        .col_expr(indicator::Column::Direction, Expr::value(direction.map(str::to_owned)))
+        .col_expr(indicator::Column::Basis, Expr::value(basis.map(str::to_owned)))
+        .col_expr(indicator::Column::Core, Expr::value(new.core))
         .col_expr(indicator::Column::Version, Expr::col(indicator::Column::Version).add(1))
         .filter(indicator::Column::Id.eq(indicator_id))
         .filter(indicator::Column::Version.eq(expected_version))
@@ -260,11 +358,8 @@ pub async fn update_indicator_target(
     if updated.rows_affected == 0 {
         return Err(UpdateError::Conflict);
     }
-    let entry = AuditEntry {
-        project_id: Some(project.id),
-        ..AuditEntry::by(user, Utc::now(), action::UPDATE, entity::INDICATOR, indicator_id)
-    };
-    audit::record(&txn, entry.change("target_text", Some(old.target_text), Some(text.to_owned()))).await?;
+    let base = crate::edit::entry(user, Utc::now(), action::UPDATE, entity::INDICATOR, indicator_id, project.id);
+    crate::edit::record_changes(&txn, &base, changes).await?;
     let saved = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(UpdateError::Conflict)?;
     txn.commit().await?;
     Ok(saved)

@@ -215,6 +215,9 @@ pub async fn apply_transition(
             }
         }
     };
+    if phase == Phase::Declaration && kind == ActionKind::Approve {
+        crate::versions::snapshot_approved(&txn, project_id, user, now).await?;
+    }
     if kind != ActionKind::Edit {
         let entry = AuditEntry {
             project_id: Some(project_id),
@@ -229,4 +232,54 @@ pub async fn apply_transition(
     }
     txn.commit().await?;
     Ok(saved)
+}
+
+/// What submitting `phase` requires of the project's stored content:
+/// - 目标申报: indicators exist, every 指标值 reads as a value (no placeholder, nothing
+///   unreadable), every indicator has a 分值 and the 分值 fit the year's scoring profile;
+/// - 运行监控: see `crate::monitoring::submit_check`;
+/// - 绩效自评: see `crate::evaluation::submit_check`.
+pub async fn submit_check(conn: &impl ConnectionTrait, project_id: i32, phase: Phase) -> Result<SubmitCheck, DbErr> {
+    match phase {
+        Phase::Declaration => declaration_check(conn, project_id).await,
+        Phase::Monitoring => crate::monitoring::submit_check(conn, project_id).await,
+        Phase::SelfEvaluation => crate::evaluation::submit_check(conn, project_id).await,
+    }
+}
+
+async fn declaration_check(conn: &impl ConnectionTrait, project_id: i32) -> Result<SubmitCheck, DbErr> {
+    use domain::value::{parse_target, TargetContext, ValueKind};
+    let indicators = crate::queries::indicators_in(conn, project_id).await?;
+    let mut problems = Vec::new();
+    if indicators.is_empty() {
+        problems.push("项目还没有绩效指标".to_owned());
+    }
+    for (i, ind) in indicators.iter().enumerate() {
+        let ctx = TargetContext {
+            category: Some(ind.level2.clone()),
+            indicator_name: Some(ind.name.clone()),
+            comparator_column: ind.direction.clone(),
+            unit_column: None,
+        };
+        match parse_target(&ind.target_text, &ctx).kind {
+            ValueKind::Placeholder => {
+                problems.push(format!("第 {} 项指标“{}”的指标值“{}”是未填写的占位符", i + 1, ind.name, ind.target_text))
+            }
+            ValueKind::Invalid { message } => {
+                problems.push(format!("第 {} 项指标“{}”的指标值无法识别：{message}", i + 1, ind.name))
+            }
+            _ => {}
+        }
+    }
+    let unweighted: Vec<&str> = indicators.iter().filter(|i| i.weight.is_none()).map(|i| i.name.as_str()).collect();
+    let mut weight_problems = Vec::new();
+    if !unweighted.is_empty() {
+        problems.push(format!("以下指标未设置分值：{}", unweighted.join("、")));
+    } else if !indicators.is_empty() {
+        let profile = crate::evaluation::profile_of(conn, project_id).await?;
+        let pairs: Vec<(String, rust_decimal::Decimal)> =
+            indicators.iter().map(|i| (i.level1.clone(), i.weight.map(|w| w.0).unwrap_or_default())).collect();
+        weight_problems = domain::scoring::weight_problems(&pairs, &profile);
+    }
+    Ok(SubmitCheck { weights_ok: weight_problems.is_empty(), weight_problems, missing_explanations: Vec::new(), other_problems: problems })
 }

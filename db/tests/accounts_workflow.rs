@@ -4,8 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use db::accounts::{self, AccountError, LoginError, NewUser};
 use db::audit;
-use db::demo::{self, DemoOutcome};
-use db::entities::{department, user};
+use db::entities::user;
 use db::queries::{self, UpdateError};
 use db::session_store::{self, DbSessionStore};
 use db::testing::TestDb;
@@ -17,53 +16,9 @@ use tower_sessions::cookie::time::{Duration as TimeDuration, OffsetDateTime};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::{ExpiredDeletion, SessionStore};
 
-const PASSWORD: &str = "correct horse 1";
-
-/// A migrated database with the demo project (department A), a second department B, and one
-/// account per role: root (admin), reviewer (finance), alice (A) and bob (B).
-struct Fixture {
-    project_id: i32,
-    dept_a: i32,
-    dept_b: i32,
-    admin: user::Model,
-    finance: user::Model,
-    alice: user::Model,
-    bob: user::Model,
-}
-
-fn new_user(username: &str, role: Role, department_id: Option<i32>) -> NewUser {
-    NewUser {
-        username: username.to_owned(),
-        display_name: format!("{username} 的姓名"),
-        password: PASSWORD.to_owned(),
-        role,
-        department_id,
-    }
-}
-
-async fn setup(t: &TestDb) -> Fixture {
-    db::migrate(&t.db).await.expect("migrations apply");
-    let DemoOutcome::Loaded { project_id } = demo::load(&t.db).await.unwrap() else { panic!("fresh database") };
-    let dept_a = queries::project(&t.db, project_id).await.unwrap().unwrap().project.department_id;
-    let dept_b =
-        department::ActiveModel {
-            name: Set("阿合奇县另一部门".into()), parent_id: Set(None), ..Default::default()
-        }
-        .insert(&t.db)
-        .await
-        .unwrap()
-        .id;
-    let create = |u: NewUser| accounts::create_user(&t.db, u);
-    Fixture {
-        project_id,
-        dept_a,
-        dept_b,
-        admin: create(new_user("root", Role::Admin, None)).await.unwrap(),
-        finance: create(new_user("reviewer", Role::Finance, None)).await.unwrap(),
-        alice: create(new_user("alice", Role::Department, Some(dept_a))).await.unwrap(),
-        bob: create(new_user("bob", Role::Department, Some(dept_b))).await.unwrap(),
-    }
-}
+#[macro_use]
+mod common;
+use common::{act, new_user, setup, PASSWORD};
 
 fn invalid(r: Result<user::Model, AccountError>) -> String {
     match r {
@@ -221,20 +176,6 @@ async fn sessions_round_trip(t: &TestDb) {
     store.delete(&live.id).await.unwrap(); // deleting twice is fine
     assert_eq!(store.load(&twin.id).await.unwrap().map(|r| r.data), Some(twin.data));
     assert_eq!(store.load(&Id::default()).await.unwrap(), None);
-}
-
-/// Performs a transition as `user` (its actor derived from the account).
-async fn act(
-    t: &TestDb,
-    f: &Fixture,
-    user: &user::Model,
-    phase: Phase,
-    action: Action,
-    expected_version: Option<i32>,
-) -> Result<db::entities::project_phase::Model, WorkflowError> {
-    let check = SubmitCheck::passed();
-    let actor = accounts::actor(user);
-    workflow::apply_transition(&t.db, &actor, user, f.project_id, phase, &action, Some(&check), expected_version).await
 }
 
 fn returned(reason: &str) -> Action {
@@ -432,38 +373,17 @@ async fn indicator_targets_use_optimistic_locking(t: &TestDb) {
     assert_eq!(audit::for_project(&t.db, p).await.unwrap().len(), 4);
 }
 
-/// The accounts migration reverts cleanly and applies again.
+/// The cycle and accounts migrations revert cleanly and apply again.
 async fn accounts_migration_reverts(t: &TestDb) {
     use migrations::MigratorTrait;
     let f = setup(t).await;
+    migrations::Migrator::down(&t.db, Some(1)).await.expect("cycle migration reverts");
+    assert_eq!(queries::indicators(&t.db, f.project_id).await.map(|i| i.len()).ok(), None, "no weight column");
     migrations::Migrator::down(&t.db, Some(1)).await.expect("accounts migration reverts");
     assert_eq!(queries::indicators(&t.db, f.project_id).await.map(|i| i.len()).ok(), None, "no version column");
     db::migrate(&t.db).await.expect("and applies again");
     assert!(queries::indicators(&t.db, f.project_id).await.unwrap().iter().all(|i| i.version == 0));
     assert!(accounts::list_users(&t.db).await.unwrap().is_empty());
-}
-
-/// Runs each scenario on a fresh SQLite file and on a fresh PostgreSQL schema.
-macro_rules! on_both_databases {
-    ($($scenario:ident),* $(,)?) => {$(
-        mod $scenario {
-            use super::*;
-
-            #[tokio::test]
-            async fn sqlite() {
-                let t = TestDb::sqlite().await.unwrap();
-                super::$scenario(&t).await;
-                t.cleanup().await.unwrap();
-            }
-
-            #[tokio::test]
-            async fn postgres() {
-                let t = TestDb::postgres().await.expect("PostgreSQL at JIXIAO_TEST_PG_URL or 127.0.0.1:5432/test");
-                super::$scenario(&t).await;
-                t.cleanup().await.unwrap();
-            }
-        }
-    )*};
 }
 
 on_both_databases!(

@@ -3,7 +3,8 @@
 //! numbers to the scoring engine. It is the input format of `jixiao score FILE.json` and of the
 //! browser's live score preview.
 
-use crate::scoring::{self, Direction, Evaluation, EvaluationResult, Funds, IndicatorInput, Measure, Profile, QualitativeGrade};
+use crate::scoring::{self, Direction, Evaluation, EvaluationResult, Funds, IndicatorInput, Measure, Profile, QualitativeGrade, Review};
+use crate::workflow::SubmitCheck;
 use crate::value::{self, Comparator, Target, TargetContext, ValueKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -84,6 +85,9 @@ pub struct IndicatorEntry {
     /// 偏差原因分析及改进措施.
     #[serde(default)]
     pub explanation: Option<String>,
+    /// 财政复核: the reviewer's score replacing the computed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<Review>,
 }
 
 /// Reads a grade label or code.
@@ -130,6 +134,7 @@ pub fn prepare(input: &SelfEvaluation) -> Prepared {
             weight: entry.weight,
             measure,
             explanation: entry.explanation.clone(),
+            review: entry.review.clone(),
         });
         targets.push(target);
     }
@@ -153,6 +158,31 @@ pub fn evaluate(input: &SelfEvaluation) -> Result<EvaluationResult, String> {
     warnings.append(&mut result.warnings);
     result.warnings = warnings;
     Ok(result)
+}
+
+/// What submitting 绩效自评 requires (§4, §5): a 全年预算数, weights that fit the profile, and
+/// every mandatory 偏差原因分析及改进措施 filled in (missing actuals count as mandatory
+/// explanations, so they are listed too).
+pub fn submit_check(input: &SelfEvaluation) -> Result<SubmitCheck, String> {
+    let profile = input.profile.resolve()?;
+    let result = evaluate(input)?;
+    let pairs: Vec<(String, Decimal)> = input.indicators.iter().map(|e| (e.level1.clone(), e.weight)).collect();
+    let weight_problems = scoring::weight_problems(&pairs, &profile);
+    let mut other_problems = Vec::new();
+    if input.funds.budget <= Decimal::ZERO {
+        other_problems.push("未填写全年预算数，无法计算预算执行率".to_owned());
+    }
+    Ok(SubmitCheck {
+        weights_ok: weight_problems.is_empty(),
+        weight_problems,
+        missing_explanations: result
+            .required_explanations
+            .iter()
+            .filter(|r| !r.provided)
+            .map(|r| r.target.clone())
+            .collect(),
+        other_problems,
+    })
 }
 
 fn direction(c: Comparator) -> Direction {
@@ -340,5 +370,40 @@ mod tests {
         assert_eq!(parse_grade(" partial "), Some(QualitativeGrade::Partial));
         assert_eq!(parse_grade("未达成年度指标且效果较差"), Some(QualitativeGrade::Poor));
         assert_eq!(parse_grade("很好"), None);
+    }
+}
+
+#[cfg(test)]
+mod submit_tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../../docs/examples/self-evaluation.json");
+
+    #[test]
+    fn the_documented_example_lacks_two_explanations_and_nothing_else() {
+        let mut input: SelfEvaluation = serde_json::from_str(EXAMPLE).unwrap();
+        let check = submit_check(&input).unwrap();
+        assert!(check.weights_ok, "{:?}", check.weight_problems);
+        assert_eq!(check.missing_explanations, ["LED 屏幕正常运行率", "受益群众满意度"]);
+        for e in input.indicators.iter_mut().filter(|e| check.missing_explanations.contains(&e.name)) {
+            e.explanation = Some("已说明".into());
+        }
+        assert!(submit_check(&input).unwrap().problems().is_empty());
+    }
+
+    #[test]
+    fn missing_explanations_weights_and_budget_block_submission() {
+        let mut input: SelfEvaluation = serde_json::from_str(EXAMPLE).unwrap();
+        let explained = input.indicators.iter().position(|e| e.explanation.is_some()).unwrap();
+        let name = input.indicators[explained].name.clone();
+        input.indicators[explained].explanation = Some("  ".into());
+        input.indicators[0].weight += Decimal::ONE;
+        input.funds.budget = Decimal::ZERO;
+        let problems = submit_check(&input).unwrap().problems();
+        assert_eq!(problems[0], "未填写全年预算数，无法计算预算执行率");
+        assert!(problems.iter().any(|p| p.starts_with("分值设置有误：「产出指标」下各三级指标分值合计")), "{problems:?}");
+        assert!(problems.contains(&format!("“{name}”须填写偏差原因分析及改进措施")), "{problems:?}");
+        input.profile = ProfileSpec::Name("nope".into());
+        assert!(submit_check(&input).is_err());
     }
 }

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20260101_000001_foundation;
 mod m20260102_000001_accounts;
+mod m20260103_000001_cycle;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20260101_000001_foundation::Migration),
             Box::new(m20260102_000001_accounts::Migration),
+            Box::new(m20260103_000001_cycle::Migration),
         ]
     }
 }
@@ -28,5 +30,16 @@ pub fn decimal_column(manager: &SchemaManager, col: impl IntoIden) -> ColumnDef 
         _ => def.decimal_len(20, 6),
     };
     def.not_null();
+    def
+}
+
+/// [`decimal_column`], but nullable: a figure not entered yet.
+pub fn decimal_column_null(manager: &SchemaManager, col: impl IntoIden) -> ColumnDef {
+    let mut def = ColumnDef::new(col);
+    match manager.get_database_backend() {
+        sea_orm_migration::sea_orm::DatabaseBackend::Sqlite => def.custom(Alias::new("TEXT")),
+        _ => def.decimal_len(20, 6),
+    };
+    def.null();
     def
 }

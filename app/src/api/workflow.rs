@@ -79,7 +79,7 @@ pub async fn transition_phase(
         "reopen" => Action::Reopen { reason },
         _ => return Err(super::ssr::refuse(StatusCode::BAD_REQUEST, "未知的操作")),
     };
-    let check = ssr::submit_check(&db, project_id).await?;
+    let check = db::workflow::submit_check(&db, project_id, phase).await.map_err(super::ssr::internal)?;
     db::workflow::apply_transition(&db, &actor, &user, project_id, phase, &action, Some(&check), Some(expected_version))
         .await
         .map(|_| ())
@@ -109,37 +109,8 @@ pub mod ssr {
     use super::{AuditRow, PhaseAction, PhaseView};
     use db::entities::audit_log;
     use db::workflow::PhaseState;
-    use db::DatabaseConnection;
-    use domain::workflow::{allowed_actions, phase_available, Actor, ActionKind, Phase, SubmitCheck};
+    use domain::workflow::{allowed_actions, phase_available, Actor, ActionKind, Phase};
     use leptos::prelude::*;
-
-    /// What submitting requires of the project's content today: indicators exist and every
-    /// target reads as a value (no template placeholders, nothing unreadable).
-    pub async fn submit_check(db: &DatabaseConnection, project_id: i32) -> Result<SubmitCheck, ServerFnError> {
-        use domain::value::{parse_target, TargetContext, ValueKind};
-        let indicators = db::queries::indicators(db, project_id).await.map_err(crate::api::ssr::internal)?;
-        let mut problems = Vec::new();
-        if indicators.is_empty() {
-            problems.push("项目还没有绩效指标".to_owned());
-        }
-        for (i, ind) in indicators.iter().enumerate() {
-            let ctx = TargetContext {
-                category: Some(ind.level2.clone()),
-                indicator_name: Some(ind.name.clone()),
-                ..Default::default()
-            };
-            match parse_target(&ind.target_text, &ctx).kind {
-                ValueKind::Placeholder => {
-                    problems.push(format!("第 {} 项指标“{}”的指标值“{}”是未填写的占位符", i + 1, ind.name, ind.target_text))
-                }
-                ValueKind::Invalid { message } => {
-                    problems.push(format!("第 {} 项指标“{}”的指标值无法识别：{message}", i + 1, ind.name))
-                }
-                _ => {}
-            }
-        }
-        Ok(SubmitCheck { weights_ok: true, weight_problems: problems, missing_explanations: Vec::new() })
-    }
 
     pub fn views(actor: &Actor, department_id: i32, phases: &[PhaseState]) -> Vec<PhaseView> {
         let declaration = phases.iter().find(|p| p.phase == Phase::Declaration).map(|p| p.status);

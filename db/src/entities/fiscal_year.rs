@@ -7,6 +7,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub year: i32,
+    /// The scoring profile of the year (`domain::scoring::Profile::by_name`).
+    pub scoring_profile: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,3 +1,4 @@
+use crate::Amount;
 use sea_orm::entity::prelude::*;
 
 /// 绩效指标: a 三级指标 under its 一级 / 二级 names, with its 指标值 exactly as written.
@@ -14,6 +15,16 @@ pub struct Model {
     pub sort_order: i32,
     /// Optimistic lock: bumped by every edit.
     pub version: i32,
+    /// The target as the value grammar reads it (`domain::value::Target`, JSON).
+    pub target_parsed: Option<String>,
+    /// 分值.
+    pub weight: Option<Amount>,
+    /// 指标性质 from a separate column: "≥", "≤", "=", "正向", "反向".
+    pub direction: Option<String>,
+    /// 取值依据: 历史标准 / 行业标准 / 计划标准 / 其他认可标准.
+    pub basis: Option<String>,
+    /// ★ 核心指标.
+    pub core: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,18 @@ pub struct Model {
     pub annual_goals: String,
     /// Optimistic lock: bumped by every edit.
     pub version: i32,
+    /// 年初预算数（万元）
+    pub budget_initial: Option<Amount>,
+    /// 全年预算数（万元）, the denominator of 预算执行率.
+    pub budget_full_year: Option<Amount>,
+    /// 全年执行数（万元）
+    pub executed_full_year: Option<Amount>,
+    /// 1–7月执行数（万元）, reported in 运行监控.
+    pub executed_jan_jul: Option<Amount>,
+    /// 全年预计执行数（万元）, reported in 运行监控.
+    pub expected_execution: Option<Amount>,
+    /// 预算执行偏差原因分析及改进措施.
+    pub execution_explanation: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -285,6 +285,25 @@ fn score_indicator(
         reasons.push(r);
     }
 
+    // 财政复核: the reviewer's score replaces the computed one; the department's duty to explain
+    // stays as the self-evaluation left it.
+    let mut self_score = None;
+    let mut rule = outcome.rule.to_owned();
+    if let Some(review) = ind.review.as_ref().filter(|_| !matches!(ind.measure, Measure::NotApplicable)) {
+        let reviewed = round2(review.score).min(eff).max(ZERO);
+        self_score = Some(outcome.score);
+        let who = if review.reviewer.trim().is_empty() { String::new() } else { format!("（{}）", review.reviewer.trim()) };
+        outcome.explanation = format!(
+            "自评得分 {}（{}）；财政复核{who}调整为 {}，理由：{}",
+            pts(outcome.score),
+            outcome.explanation,
+            pts(reviewed),
+            review.reason.trim()
+        );
+        outcome.score = reviewed;
+        rule = "finance_review".to_owned();
+    }
+
     Scored {
         score: IndicatorScore {
             index,
@@ -294,10 +313,11 @@ fn score_indicator(
             weight: ind.weight,
             effective_weight: eff,
             score: outcome.score,
-            rule: outcome.rule.to_owned(),
+            rule,
             explanation: outcome.explanation,
             over_achieved,
             needs_explanation: !reasons.is_empty(),
+            self_score,
         },
         reasons,
     }
@@ -473,31 +493,37 @@ fn qualitative(
     Outcome::new(score, "qualitative", text)
 }
 
-fn level1_subtotals(
-    inds: &[IndicatorInput],
-    weights: &[Decimal],
-    scores: &[IndicatorScore],
-    profile: &Profile,
-    warnings: &mut Vec<String>,
-) -> Vec<Level1Subtotal> {
+/// The 一级 groups in profile order (then unknown 一级 in order of appearance): (key, name,
+/// member positions), and how many of them the profile knows.
+fn group_by_level1<'a>(level1s: impl Iterator<Item = &'a str>, profile: &Profile) -> (Vec<(String, String, Vec<usize>)>, usize) {
     let mut groups: Vec<(String, String, Vec<usize>)> =
         profile.level1_weights.iter().map(|(name, _)| (level1_key(name), name.clone(), Vec::new())).collect();
     let known = groups.len();
-    for (i, ind) in inds.iter().enumerate() {
-        let key = level1_key(&ind.level1);
+    for (i, level1) in level1s.enumerate() {
+        let key = level1_key(level1);
         match groups.iter_mut().find(|g| g.0 == key) {
             Some(g) => g.2.push(i),
-            None => groups.push((key, ind.level1.clone(), vec![i])),
+            None => groups.push((key, level1.to_owned(), vec![i])),
         }
     }
+    (groups, known)
+}
 
+/// Why the weights (分值) of `indicators` — (一级 name, 分值) in table order — do not fit
+/// `profile` (§4: each 一级's 三级 weights add up to the profile's 一级 weight, every 一级 is in
+/// the profile, and all weights plus 预算执行率 make 100). Empty when they fit. Negative weights
+/// count as 0.
+pub fn weight_problems(indicators: &[(String, Decimal)], profile: &Profile) -> Vec<String> {
+    let mut problems = Vec::new();
+    let weights: Vec<Decimal> = indicators.iter().map(|(_, w)| (*w).max(ZERO)).collect();
+    let (groups, known) = group_by_level1(indicators.iter().map(|(l, _)| l.as_str()), profile);
     let profile_names: Vec<&str> = profile.level1_weights.iter().map(|(n, _)| n.as_str()).collect();
     for (pos, (_, name, members)) in groups.iter().enumerate() {
         let given = sum(members.iter().map(|i| weights.get(*i).copied().unwrap_or(ZERO)));
         if pos < known {
             let expected = profile.level1_weights.get(pos).map(|(_, w)| *w).unwrap_or(ZERO);
             if given != expected {
-                warnings.push(format!(
+                problems.push(format!(
                     "「{name}」下各三级指标分值合计 {}，与评分方案「{}」规定的 {} 不一致",
                     pts(given),
                     profile.name,
@@ -505,7 +531,7 @@ fn level1_subtotals(
                 ));
             }
         } else {
-            warnings.push(format!(
+            problems.push(format!(
                 "一级指标「{name}」不在评分方案「{}」中（方案包含：{}）",
                 profile.name,
                 profile_names.join("、")
@@ -517,14 +543,27 @@ fn level1_subtotals(
     let exec_weight = profile.execution_weight.max(ZERO);
     let overall = all_weights.checked_add(exec_weight).unwrap_or(all_weights);
     if overall != HUNDRED {
-        warnings.push(format!(
+        problems.push(format!(
             "全部指标分值合计 {} 加预算执行率分值 {} 为 {}，不等于 100",
             pts(all_weights),
             pts(exec_weight),
             pts(overall)
         ));
     }
+    problems
+}
 
+fn level1_subtotals(
+    inds: &[IndicatorInput],
+    weights: &[Decimal],
+    scores: &[IndicatorScore],
+    profile: &Profile,
+    warnings: &mut Vec<String>,
+) -> Vec<Level1Subtotal> {
+    let pairs: Vec<(String, Decimal)> =
+        inds.iter().zip(weights).map(|(ind, w)| (ind.level1.clone(), *w)).collect();
+    warnings.extend(weight_problems(&pairs, profile));
+    let (groups, _) = group_by_level1(inds.iter().map(|i| i.level1.as_str()), profile);
     groups
         .into_iter()
         .map(|(_, name, members)| Level1Subtotal {

@@ -30,9 +30,9 @@ mod profile;
 #[cfg(test)]
 mod tests;
 
-pub use engine::score;
+pub use engine::{score, weight_problems};
 pub use model::{
     Direction, Evaluation, EvaluationResult, ExecutionScore, Funds, IndicatorInput, IndicatorScore, Level1Subtotal,
-    Measure, QualitativeGrade, RequiredExplanation,
+    Measure, QualitativeGrade, RequiredExplanation, Review,
 };
 pub use profile::{ExecutionCap, GradeBand, OverAchievement, Profile, ReverseFormula};

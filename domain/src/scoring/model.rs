@@ -98,6 +98,19 @@ pub struct IndicatorInput {
     /// 偏差原因分析及改进措施, as entered.
     #[serde(default)]
     pub explanation: Option<String>,
+    /// The finance bureau's re-score (财政复核), replacing the computed score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<Review>,
+}
+
+/// A reviewer's score for one indicator and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub score: Decimal,
+    pub reason: String,
+    /// Who re-scored (for the explanation).
+    #[serde(default)]
+    pub reviewer: String,
 }
 
 /// 项目资金 for 预算执行率.
@@ -138,6 +151,9 @@ pub struct IndicatorScore {
     pub explanation: String,
     pub over_achieved: bool,
     pub needs_explanation: bool,
+    /// The self-evaluated score when a [`Review`] replaced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_score: Option<Decimal>,
 }
 
 /// A 一级 group's maximum (sum of effective weights) and score.

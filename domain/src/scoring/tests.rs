@@ -19,6 +19,7 @@ fn ind(level1: &str, level2: &str, name: &str, weight: Decimal, measure: Measure
         weight,
         measure,
         explanation: None,
+        review: None,
     }
 }
 
@@ -1012,4 +1013,49 @@ mod props {
             }
         }
     }
+}
+
+#[test]
+fn finance_review_replaces_the_score_and_keeps_the_self_score() {
+    let mut short = ind("产出指标", "数量指标", "维护网站数量", dec!(50), quant(Direction::Positive, dec!(2), Some(dec!(1)), "个"));
+    short.review = Some(Review { score: dec!(20), reason: "佐证材料不足".into(), reviewer: "caizheng".into() });
+    let eval = Evaluation {
+        funds: funds(dec!(10), dec!(10)),
+        indicators: vec![
+            short,
+            ind("效益指标", "社会效益指标", "b", dec!(30), quant(Direction::Positive, dec!(1), Some(dec!(1)), "个")),
+            ind("满意度指标", "服务对象满意度指标", "c", dec!(10), quant(Direction::Positive, dec!(95), Some(dec!(96)), "%")),
+        ],
+    };
+    let r = score(&eval, &Profile::national());
+    let first = &r.indicators[0];
+    assert_eq!(first.score, dec!(20));
+    assert_eq!(first.self_score, Some(dec!(25)));
+    assert_eq!(first.rule, "finance_review");
+    assert!(first.explanation.starts_with("自评得分 25.00（"), "{}", first.explanation);
+    assert!(first.explanation.ends_with("财政复核（caizheng）调整为 20.00，理由：佐证材料不足"), "{}", first.explanation);
+    // The department still owes the explanation for falling short.
+    assert!(first.needs_explanation);
+    assert_eq!(r.total, dec!(70));
+    // A review above the weight is capped at the weight.
+    let mut over = eval.clone();
+    over.indicators[0].review = Some(Review { score: dec!(80), reason: "x".into(), reviewer: String::new() });
+    assert_eq!(score(&over, &Profile::national()).indicators[0].score, dec!(50));
+    // Without a review nothing about the output changes (no self_score in the JSON).
+    let plain = score(&Evaluation { indicators: vec![eval.indicators[1].clone()], ..eval.clone() }, &Profile::national());
+    assert!(!serde_json::to_string(&plain).unwrap().contains("self_score"));
+}
+
+#[test]
+fn weight_problems_match_the_profile() {
+    let ok = vec![("产出指标".to_owned(), dec!(50)), ("效益指标".to_owned(), dec!(30)), ("满意度指标".to_owned(), dec!(10))];
+    assert!(weight_problems(&ok, &Profile::national()).is_empty());
+    let bad = vec![("产 出".to_owned(), dec!(45)), ("效益指标".to_owned(), dec!(30)), ("满意度指标".to_owned(), dec!(10))];
+    assert_eq!(
+        weight_problems(&bad, &Profile::national()),
+        [
+            "「产出指标」下各三级指标分值合计 45.00，与评分方案「national」规定的 50.00 不一致",
+            "全部指标分值合计 85.00 加预算执行率分值 10.00 为 95.00，不等于 100",
+        ]
+    );
 }

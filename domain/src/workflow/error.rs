@@ -48,4 +48,8 @@ pub enum Refusal {
     /// 已批复 / 已审阅 / 已评定: no editing or submitting until the finance bureau reopens it.
     #[error("{}已处于“{}”状态，内容已锁定；如需修改，须由财政局重新打开", phase.label(), status.label(*phase))]
     Locked { phase: Phase, status: Status },
+    /// A content rule that does not depend on who asks (a 调整 before approval, a re-score
+    /// outside 财政复核中, a blank comment).
+    #[error("{message}")]
+    NotNow { message: String },
 }

@@ -16,6 +16,7 @@
 //! The complete table is [`TRANSITIONS`] in `table.rs`; [`transition`] refuses anything it does
 //! not list, and [`allowed_actions`] / [`can_edit`] read the same table.
 
+mod content;
 mod error;
 mod model;
 mod rules;
@@ -24,7 +25,11 @@ mod table;
 #[cfg(test)]
 mod tests;
 
+pub use content::{
+    can_decide_adjustment, can_propose_adjustment, can_rescore, monitoring_check, validate_comment, Likelihood,
+    MonitoringRow, DEVIATION_CATEGORIES, MAX_COMMENT_CHARS,
+};
 pub use error::{Denial, Refusal};
 pub use model::{Action, ActionKind, Actor, Phase, Role, Roles, Status, SubmitCheck};
-pub use rules::{allowed_actions, can_edit, can_read, phase_available, transition, validate_reason, MAX_REASON_CHARS};
+pub use rules::{allowed_actions, can_administer, can_edit, can_read, phase_available, transition, validate_reason, MAX_REASON_CHARS};
 pub use table::{Transition, TRANSITIONS};

@@ -238,26 +238,29 @@ pub struct SubmitCheck {
     pub weight_problems: Vec<String>,
     /// The names of the indicators (or "预算执行率") whose 偏差原因分析 is required but empty.
     pub missing_explanations: Vec<String>,
+    /// Any other content problem, one Chinese sentence each (a placeholder target, a missing
+    /// 1–7月执行情况 …), shown as is.
+    #[serde(default)]
+    pub other_problems: Vec<String>,
 }
 
 impl SubmitCheck {
     /// A check that found nothing wrong.
     pub fn passed() -> SubmitCheck {
-        SubmitCheck { weights_ok: true, weight_problems: Vec::new(), missing_explanations: Vec::new() }
+        SubmitCheck { weights_ok: true, ..SubmitCheck::default() }
     }
 
     /// Every problem, one Chinese sentence each; empty when the submission may go ahead.
     pub fn problems(&self) -> Vec<String> {
-        let mut problems: Vec<String> = self
-            .weight_problems
-            .iter()
-            .map(|p| p.trim())
-            .filter(|p| !p.is_empty())
-            .map(|p| format!("分值设置有误：{p}"))
-            .collect();
-        if !self.weights_ok && problems.is_empty() {
+        let trimmed = |list: &[String]| -> Vec<String> {
+            list.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).map(str::to_owned).collect()
+        };
+        let mut problems = trimmed(&self.other_problems);
+        let weight_problems = trimmed(&self.weight_problems);
+        if !self.weights_ok && weight_problems.is_empty() {
             problems.push("各级指标分值之和不符合要求，请检查分值设置".to_owned());
         }
+        problems.extend(weight_problems.into_iter().map(|p| format!("分值设置有误：{p}")));
         problems.extend(
             self.missing_explanations.iter().map(|name| format!("“{}”须填写偏差原因分析及改进措施", name.trim())),
         );

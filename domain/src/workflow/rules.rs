@@ -120,3 +120,9 @@ fn scope(actor: &Actor, project_department_id: i32) -> Result<(), Denial> {
         },
     }
 }
+
+/// Whether `actor` may manage departments, accounts, fiscal years and scoring profiles:
+/// 系统管理员 only.
+pub fn can_administer(actor: &Actor) -> bool {
+    actor.role == Role::Admin
+}

@@ -403,6 +403,7 @@ fn submit_lists_every_problem() {
         weights_ok: false,
         weight_problems: vec!["产出指标下各三级指标分值之和为45，应为50".to_owned(), "  ".to_owned()],
         missing_explanations: vec!["维护网站数量".to_owned(), "预算执行率".to_owned()],
+        other_problems: vec![],
     };
     let got = transition(&actor(OwnDept), OWN, SelfEvaluation, Draft, &Action::Submit, Some(&check));
     let problems = vec![
@@ -652,6 +653,7 @@ fn any_check() -> impl Strategy<Value = Option<SubmitCheck>> {
                 weights_ok,
                 weight_problems,
                 missing_explanations,
+                other_problems: Vec::new(),
             }),
     )
 }
@@ -694,6 +696,8 @@ proptest! {
                     Refusal::Forbidden { .. } | Refusal::InvalidTransition { .. } | Refusal::Locked { .. } => {
                         prop_assert!(!allowed)
                     }
+                    // Content rules; `transition` never refuses with them.
+                    Refusal::NotNow { .. } => prop_assert!(false, "transition refused with a content rule"),
                 }
                 if !can_read(&actor, project) {
                     prop_assert!(matches!(refusal, Refusal::Forbidden { .. }), "unexpected {:?}", refusal);
