@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=pages::ProjectList ssr=SsrMode::Async/>
                         <Route path=path!("/login") view=pages::LoginPage/>
                         <Route path=path!("/projects/:id") view=pages::ProjectPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin") view=pages::AdminPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
             </div>

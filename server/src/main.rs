@@ -1,5 +1,7 @@
 //! `jixiao`: the server binary and command-line tools. See docs/cli.md for the JSON shapes.
 
+#![recursion_limit = "512"]
+
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use jixiao::{cli, web};

@@ -1,6 +1,8 @@
 //! The web app over HTTP: sign-in, server-rendered pages, server functions and who may see what,
 //! on a demo database.
 
+#![recursion_limit = "512"]
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use db::testing::TestDb;
@@ -12,7 +14,11 @@ struct App {
 }
 
 async fn demo_app() -> App {
-    let t = TestDb::sqlite().await.unwrap();
+    demo_app_on(TestDb::sqlite().await.unwrap()).await
+}
+
+/// The demo app on a fresh database of either kind.
+async fn demo_app_on(t: TestDb) -> App {
     db::migrate(&t.db).await.unwrap();
     db::demo::load(&t.db).await.unwrap();
     // A second department with its own user, to check that departments stay apart.
@@ -223,8 +229,16 @@ async fn unknown_project_and_page_are_404() {
 /// Every server function and route, for anonymous, department A (owner of project 1),
 /// department B, finance and admin: who gets what status, and that refused reads leak nothing.
 #[tokio::test]
-async fn authorization_matrix() {
-    let app = demo_app().await;
+async fn authorization_matrix_sqlite() {
+    authorization_matrix(demo_app().await).await;
+}
+
+#[tokio::test]
+async fn authorization_matrix_postgres() {
+    authorization_matrix(demo_app_on(TestDb::postgres().await.expect("PostgreSQL at 127.0.0.1:5432/test")).await).await;
+}
+
+async fn authorization_matrix(app: App) {
     let dept_a = login(&app, "akqi", "jixiao-akqi-2021").await;
     let dept_b = login(&app, "jiaoyu", "jiaoyu-pass-1").await;
     let finance = login(&app, "caizheng", "jixiao-finance-2021").await;
@@ -233,8 +247,10 @@ async fn authorization_matrix() {
         [("anonymous", None), ("dept A", Some(&dept_a)), ("dept B", Some(&dept_b)), ("finance", Some(&finance)), ("admin", Some(&admin))];
     use StatusCode as S;
     // (what, expected status for anonymous, dept A, dept B, finance, admin)
-    let reads: [(&str, [S; 5]); 5] = [
+    let reads: [(&str, [S; 5]); 7] = [
         ("fn get_project id=1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
+        ("fn get_cycle project_id=1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
+        ("fn get_admin", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
         ("fn get_indicators project_id=1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
         ("fn get_workflow project_id=1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
         ("fn get_audit project_id=1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
@@ -251,8 +267,9 @@ async fn authorization_matrix() {
             }
         }
     }
-    let routes: [(&str, [S; 5]); 4] = [
+    let routes: [(&str, [S; 5]); 5] = [
         ("/", [S::UNAUTHORIZED, S::OK, S::OK, S::OK, S::OK]),
+        ("/admin", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
         ("/projects/1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
         ("/projects/1/audit.csv", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
         ("/login", [S::OK, S::OK, S::OK, S::OK, S::OK]),
@@ -269,6 +286,50 @@ async fn authorization_matrix() {
     // current_user answers everyone; anonymous gets null.
     assert_eq!(call(&app, "current_user", "", None).await.body, "null");
     assert!(call(&app, "current_user", "", Some(&dept_b)).await.body.contains("教育局填报员"));
+
+    // Content writes before the targets are approved: who is refused outright (401 / 403), who
+    // reaches the rules (422: not yet open, nothing to decide), who may write (200). A forged
+    // indicator of another department is refused like any other of its projects.
+    let writes: [(&str, [S; 5]); 11] = [
+        // Unchanged content: allowed for the project's department and the admin, a no-op.
+        ("save_indicator indicator_id=1&target_text=1座&weight=3&expected_version=0", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
+        ("save_monitoring indicator_id=1&progress=x&likelihood=certain&expected_version=0", [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY]),
+        ("save_monitoring_funds project_id=1&executed_jan_jul=1&expected_version=0", [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY]),
+        ("save_actual indicator_id=1&actual_text=1座&expected_version=0", [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY]),
+        ("save_year_end_funds project_id=1&budget_full_year=10&expected_version=0", [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY]),
+        ("propose_adjustment project_id=1&indicator_id=1&target_text=2座&reason=x", [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY]),
+        ("decide_adjustment version_id=999&approve=true", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::NOT_FOUND, S::NOT_FOUND]),
+        ("rescore indicator_id=1&score=1&reason=x", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY, S::UNPROCESSABLE_ENTITY]),
+        ("add_comment indicator_id=1&body=请补充说明", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
+        ("create_fiscal_year year=2030&profile=national", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
+        ("create_department name=新单位", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
+    ];
+    for (what, expected) in writes {
+        let (name, body) = what.split_once(' ').unwrap();
+        for ((who, cookie), want) in actors.iter().zip(expected) {
+            let r = call(&app, name, body, *cookie).await;
+            assert_eq!(r.status, want, "{name} as {who}: {}", r.body);
+        }
+    }
+    let admin_writes: [(&str, [S; 5]); 3] = [
+        ("set_scoring_profile fiscal_year_id=1&profile=national", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
+        ("create_account username=newuser&display_name=新用户&password=new-user-pass&role=finance", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
+        ("set_account_active user_id=5&active=false&expected_version=0", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
+    ];
+    for (what, expected) in admin_writes {
+        let (name, body) = what.split_once(' ').unwrap();
+        for ((who, cookie), want) in actors.iter().zip(expected) {
+            let r = call(&app, name, body, *cookie).await;
+            assert_eq!(r.status, want, "{name} as {who}: {}", r.body);
+        }
+    }
+    // The refused writes changed nothing: two comments (dept A, finance, admin = three), one
+    // year, one department, and only the admin's account changes in the log.
+    let log = db::audit::all(&app.db.db).await.unwrap();
+    assert_eq!(log.iter().filter(|l| l.entity == "indicator_comment").count(), 3);
+    assert_eq!(log.iter().filter(|l| l.entity == "fiscal_year" && l.field.as_deref() == Some("year")).count(), 1);
+    assert!(log.iter().filter(|l| ["fiscal_year", "department", "app_user"].contains(&l.entity.as_str()) && l.action != "login" && l.action != "login_failed")
+        .all(|l| l.username == "admin"));
 
     // Writes: submitting project 1's declaration. Only its own department may; the refused
     // attempts change nothing (the version stays 0 until dept A submits).
@@ -339,5 +400,130 @@ async fn return_with_reason_resubmit_approve_and_audit() {
     let csv = get(&app, "/projects/1/audit.csv", Some(&finance)).await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.body.contains("caizheng") && csv.body.contains("成本指标依据不足") && csv.body.contains("已批复"));
+    app.db.cleanup().await.unwrap();
+}
+
+/// The year's content over HTTP: a bad number is refused naming its field; targets are
+/// approved, adjusted mid-year with a reason and approved by finance; monitoring and actuals
+/// are saved with optimistic locking; the score shows on the list; finance re-scores.
+#[tokio::test]
+async fn cycle_content_over_http() {
+    let app = demo_app().await;
+    let dept = login(&app, "akqi", "jixiao-akqi-2021").await;
+    let finance = login(&app, "caizheng", "jixiao-finance-2021").await;
+    let r = call(&app, "save_indicator", "indicator_id=1&target_text=1座&weight=三分&expected_version=0", Some(&dept)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("“分值”应为数字"), "{}", r.body);
+    let r = call(&app, "save_indicator", "indicator_id=1&target_text=1座&weight=3&basis=计划标准&core=true&expected_version=0", Some(&dept)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(call(&app, "transition_phase", "project_id=1&phase=declaration&action=submit&expected_version=0", Some(&dept)).await.status, StatusCode::OK);
+    assert_eq!(call(&app, "transition_phase", "project_id=1&phase=declaration&action=approve&expected_version=1", Some(&finance)).await.status, StatusCode::OK);
+
+    let r = call(&app, "propose_adjustment", "project_id=1&indicator_id=1&target_text=2座&weight=3&reason=新增LED屏一座", Some(&dept)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let cycle: serde_json::Value = serde_json::from_str(&call(&app, "get_cycle", "project_id=1", Some(&finance)).await.body).unwrap();
+    let pending = &cycle["versions"][0];
+    assert_eq!((pending["state"].as_str(), pending["reason"].as_str()), (Some("pending"), Some("新增LED屏一座")));
+    assert_eq!(cycle["permissions"]["decide_adjustment"], true);
+    let id = pending["id"].as_i64().unwrap();
+    let r = call(&app, "decide_adjustment", &format!("version_id={id}&approve=true&note=同意"), Some(&finance)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let cycle: serde_json::Value = serde_json::from_str(&call(&app, "get_cycle", "project_id=1", Some(&dept)).await.body).unwrap();
+    assert_eq!(cycle["indicators"][0]["target_text"], "2座");
+    assert_eq!(cycle["versions"][0]["changes"][0][2], "2座（3分）");
+    assert_eq!(cycle["permissions"]["edit_monitoring"], true);
+    assert_eq!(cycle["permissions"]["decide_adjustment"], false);
+
+    let r = call(&app, "save_monitoring", "indicator_id=1&progress=已完成一半&likelihood=有可能&expected_version=0", Some(&dept)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = call(&app, "save_monitoring", "indicator_id=1&progress=改&likelihood=certain&expected_version=0", Some(&dept)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("数据已被他人修改"));
+    let r = call(&app, "save_year_end_funds", "project_id=1&budget_full_year=10&executed_full_year=九&expected_version=1", Some(&dept)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("“全年执行数”应为数字"), "{}", r.body);
+    let version = cycle["project_version"].as_i64().unwrap();
+    let r = call(&app, "save_year_end_funds", &format!("project_id=1&budget_full_year=10&executed_full_year=9.5&expected_version={version}"), Some(&dept)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = call(&app, "save_actual", "indicator_id=1&actual_text=2座&evidence=验收单&expected_version=0", Some(&dept)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let list: serde_json::Value = serde_json::from_str(&call(&app, "list_projects", "", Some(&finance)).await.body).unwrap();
+    let demo = list.as_array().unwrap().iter().find(|p| p["id"] == 1).unwrap();
+    assert_eq!(demo["statuses"][0]["status"], "approved");
+    assert!(demo["score"].is_string(), "{demo}");
+
+    // Finance re-scores only while 财政复核中.
+    let r = call(&app, "rescore", "indicator_id=1&score=1&reason=佐证不足", Some(&finance)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("财政复核中"), "{}", r.body);
+    app.db.cleanup().await.unwrap();
+}
+
+/// Five wrong passwords lock the account for 15 minutes, even against the right password.
+#[tokio::test]
+async fn login_is_throttled_over_http() {
+    let app = demo_app().await;
+    for _ in 0..4 {
+        let r = call(&app, "login", "username=akqi&password=wrong-password", None).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.body.contains("用户名或密码错误"), "{}", r.body);
+    }
+    // The fifth failure locks.
+    let r = call(&app, "login", "username=akqi&password=wrong-password", None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("账号已临时锁定"), "{}", r.body);
+    let r = call(&app, "login", "username=akqi&password=jixiao-akqi-2021", None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("账号已临时锁定"), "{}", r.body);
+    assert!(r.cookie.is_none() || get(&app, "/", r.cookie.as_deref()).await.status == StatusCode::UNAUTHORIZED);
+    // Other accounts are unaffected.
+    login(&app, "caizheng", "jixiao-finance-2021").await;
+    app.db.cleanup().await.unwrap();
+}
+
+/// A session ends after its idle expiry (the stored expiry passes) and after the absolute expiry
+/// (12 hours after login), whatever the activity.
+#[tokio::test]
+async fn sessions_expire_over_http() {
+    use sea_orm::{ConnectionTrait, EntityTrait};
+    let app = demo_app().await;
+    let cookie = login(&app, "akqi", "jixiao-akqi-2021").await;
+    assert_eq!(get(&app, "/", Some(&cookie)).await.status, StatusCode::OK);
+    // Idle expiry: the stored expiry has passed.
+    let past = chrono::Utc::now() - chrono::Duration::minutes(1);
+    db::entities::session::Entity::update_many()
+        .col_expr(db::entities::session::Column::ExpiryDate, sea_orm::sea_query::Expr::value(past))
+        .exec(&app.db.db)
+        .await
+        .unwrap();
+    assert_eq!(get(&app, "/", Some(&cookie)).await.status, StatusCode::UNAUTHORIZED);
+
+    // Absolute expiry: logged in 13 hours ago, however recently active.
+    let cookie = login(&app, "akqi", "jixiao-akqi-2021").await;
+    assert_eq!(get(&app, "/", Some(&cookie)).await.status, StatusCode::OK);
+    let rows = db::entities::session::Entity::find().all(&app.db.db).await.unwrap();
+    let thirteen_hours_ago = chrono::Utc::now().timestamp() - 13 * 3600;
+    for row in rows {
+        // Edit the stored text: the record's id is a 128-bit number that a JSON round trip
+        // through serde_json::Value would not keep.
+        let Some(start) = row.data.find("\"login_at\":") else { continue };
+        let value_start = start + "\"login_at\":".len();
+        let value_end = value_start + row.data[value_start..].find(|c: char| !c.is_ascii_digit()).unwrap();
+        let data = format!("{}{thirteen_hours_ago}{}", &row.data[..value_start], &row.data[value_end..]);
+        {
+            let sql = sea_orm::Statement::from_sql_and_values(
+                app.db.db.get_database_backend(),
+                match app.db.db.get_database_backend() {
+                    sea_orm::DatabaseBackend::Postgres => "UPDATE session SET data = $1 WHERE id = $2",
+                    _ => "UPDATE session SET data = ? WHERE id = ?",
+                },
+                [data.into(), row.id.clone().into()],
+            );
+            app.db.db.execute(sql).await.unwrap();
+        }
+    }
+    let r = get(&app, "/", Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(call(&app, "current_user", "", Some(&cookie)).await.body, "null");
     app.db.cleanup().await.unwrap();
 }

@@ -12,6 +12,8 @@ pub struct SignedInUser {
     /// 系统管理员 / 财政局审核人员 / 部门填报人员
     pub role_label: String,
     pub department: Option<String>,
+    /// Whether the user may open 系统管理.
+    pub is_admin: bool,
 }
 
 #[server]
@@ -64,6 +66,7 @@ mod ssr {
             display_name: u.display_name.clone(),
             role_label: db::accounts::actor(u).role.label().to_owned(),
             department,
+            is_admin: domain::workflow::can_administer(&db::accounts::actor(u)),
         })
     }
 }

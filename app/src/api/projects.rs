@@ -15,6 +15,19 @@ pub struct ProjectSummary {
     /// 年度资金总额（万元）
     pub funds_total: Decimal,
     pub indicator_count: u64,
+    /// 目标申报 / 运行监控 / 绩效自评 status, in cycle order.
+    pub statuses: Vec<StatusBadge>,
+    /// 自评得分 (with 财政复核 re-scores) once any 实际完成值 is entered.
+    pub score: Option<Decimal>,
+    pub grade: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusBadge {
+    pub phase_label: String,
+    /// draft / submitted / … (colours the badge)
+    pub status: String,
+    pub status_label: String,
 }
 
 /// A project's header block as its 绩效目标表 shows it, with its indicators.
@@ -30,6 +43,8 @@ pub struct ProjectDetail {
     /// 流程状态 and 操作记录, loaded with the page (one resource, so hydration sees one boundary).
     pub phases: Vec<super::PhaseView>,
     pub audit: Vec<super::AuditRow>,
+    /// Versions, monitoring, actuals, reviews, comments and what the user may do.
+    pub cycle: super::CycleView,
 }
 
 /// One 三级指标 with its 指标值 as written.
@@ -40,6 +55,10 @@ pub struct IndicatorRow {
     pub level2: String,
     pub name: String,
     pub target_text: String,
+    /// 分值.
+    pub weight: Option<Decimal>,
+    /// ★ 核心指标.
+    pub core: bool,
 }
 
 /// The projects the signed-in user may see.
@@ -48,11 +67,11 @@ pub async fn list_projects() -> Result<Vec<ProjectSummary>, ServerFnError> {
     let (_, actor) = super::ssr::require_user().await?;
     let db = super::ssr::db()?;
     let rows = db::queries::list_projects(&db).await.map_err(super::ssr::internal)?;
-    Ok(rows
-        .into_iter()
-        .filter(|r| domain::workflow::can_read(&actor, r.project.department_id))
-        .map(ssr::summary)
-        .collect())
+    let mut out = Vec::new();
+    for row in rows.into_iter().filter(|r| domain::workflow::can_read(&actor, r.project.department_id)) {
+        out.push(ssr::summary(&db, row).await.map_err(super::ssr::internal)?);
+    }
+    Ok(out)
 }
 
 /// `None` when there is no such project; a refusal for another department's project.
@@ -70,9 +89,10 @@ pub async fn get_project(id: i32) -> Result<Option<ProjectDetail>, ServerFnError
     let phases = super::workflow::ssr::views(&actor, row.project.department_id, &phases);
     let audit = db::audit::for_project(&db, id).await.map_err(super::ssr::internal)?;
     let audit = audit.into_iter().map(super::workflow::ssr::audit_row).collect();
+    let cycle = super::cycle::ssr::cycle(&db, &actor, id).await?;
     let p = row.project.clone();
     Ok(Some(ProjectDetail {
-        summary: ssr::summary(row),
+        summary: ssr::summary(&db, row).await.map_err(super::super::api::ssr::internal)?,
         implementing_unit: p.implementing_unit,
         funds_fiscal: p.funds_fiscal.0,
         funds_other: p.funds_other.0,
@@ -81,6 +101,7 @@ pub async fn get_project(id: i32) -> Result<Option<ProjectDetail>, ServerFnError
         indicators: indicators.into_iter().map(ssr::indicator).collect(),
         phases,
         audit,
+        cycle,
     }))
 }
 
@@ -96,7 +117,7 @@ pub async fn get_indicators(project_id: i32) -> Result<Vec<IndicatorRow>, Server
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use super::{IndicatorRow, ProjectSummary};
+    use super::{IndicatorRow, ProjectSummary, StatusBadge};
     use db::entities::indicator;
     use db::queries::ProjectRow;
     use domain::workflow::Actor;
@@ -111,18 +132,47 @@ mod ssr {
         }
     }
 
-    pub fn summary(row: ProjectRow) -> ProjectSummary {
-        ProjectSummary {
-            id: row.project.id,
+    /// The list row of a project: its figures, phase statuses and current score.
+    pub async fn summary(db: &db::DatabaseConnection, row: ProjectRow) -> Result<ProjectSummary, db::DbErr> {
+        let id = row.project.id;
+        let statuses = db::workflow::project_phases(db, id)
+            .await?
+            .into_iter()
+            .map(|p| StatusBadge {
+                phase_label: p.phase.label().to_owned(),
+                status: db::workflow::status_key(p.status).to_owned(),
+                status_label: p.status.label(p.phase).to_owned(),
+            })
+            .collect();
+        let entered = !db::evaluation::actuals(db, id).await?.is_empty();
+        let result = match entered {
+            true => db::evaluation::self_evaluation(db, id, true)
+                .await?
+                .and_then(|e| domain::selfeval::evaluate(&e).ok()),
+            false => None,
+        };
+        Ok(ProjectSummary {
+            id,
             name: row.project.name,
             department: row.department,
             year: row.year,
             funds_total: row.project.funds_total.0,
             indicator_count: row.indicator_count,
-        }
+            statuses,
+            score: result.as_ref().map(|r| r.total),
+            grade: result.map(|r| r.grade),
+        })
     }
 
     pub fn indicator(m: indicator::Model) -> IndicatorRow {
-        IndicatorRow { id: m.id, level1: m.level1, level2: m.level2, name: m.name, target_text: m.target_text }
+        IndicatorRow {
+            id: m.id,
+            level1: m.level1,
+            level2: m.level2,
+            name: m.name,
+            target_text: m.target_text,
+            weight: m.weight.map(|w| w.0.normalize()),
+            core: m.core,
+        }
     }
 }

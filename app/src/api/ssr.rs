@@ -92,3 +92,24 @@ pub async fn readable_project(db: &DatabaseConnection, actor: &Actor, project_id
     }
     Ok(row.project.department_id)
 }
+
+/// A refused or failed edit as the user sees it: 403 for a forbidden one, 404 / 409 / 422 for
+/// a missing target, a stale version or invalid content, 500 (logged) for the database.
+pub fn update_error(e: db::UpdateError) -> ServerFnError {
+    use db::UpdateError as E;
+    use domain::workflow::Refusal;
+    use http::StatusCode;
+    match e {
+        E::Db(e) => internal(e),
+        E::Refused(Refusal::Forbidden { .. }) | E::Forbidden(_) => refuse(StatusCode::FORBIDDEN, &e.to_string()),
+        E::NotFound => refuse(StatusCode::NOT_FOUND, &e.to_string()),
+        E::Conflict => refuse(StatusCode::CONFLICT, &e.to_string()),
+        E::Refused(_) | E::Invalid(_) => refuse(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
+    }
+}
+
+/// A number typed into `field` (blank = none), or a 422 naming the field.
+pub fn number(field: &str, text: Option<String>) -> Result<Option<rust_decimal::Decimal>, ServerFnError> {
+    domain::money::parse_input(field, text.as_deref().unwrap_or(""))
+        .map_err(|m| refuse(http::StatusCode::UNPROCESSABLE_ENTITY, &m))
+}

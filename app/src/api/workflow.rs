@@ -110,7 +110,6 @@ pub mod ssr {
     use db::entities::audit_log;
     use db::workflow::PhaseState;
     use domain::workflow::{allowed_actions, phase_available, Actor, ActionKind, Phase};
-    use leptos::prelude::*;
 
     pub fn views(actor: &Actor, department_id: i32, phases: &[PhaseState]) -> Vec<PhaseView> {
         let declaration = phases.iter().find(|p| p.phase == Phase::Declaration).map(|p| p.status);

@@ -14,6 +14,7 @@ pub fn IndicatorTable(indicators: Signal<Vec<IndicatorRow>>) -> impl IntoView {
                     <th class="col-l2">"二级指标"</th>
                     <th>"三级指标"</th>
                     <th>"指标值"</th>
+                    <th class="num">"分值"</th>
                 </tr>
             </thead>
             <For each=tree key=|g| (g.name.clone(), g.len()) let:level1>
@@ -39,8 +40,9 @@ fn Level1Group(level1: Level1<IndicatorRow>) -> impl IntoView {
             view! {
                 <tr class="indicator-row">
                     {first.then(|| view! { <td class="l2" rowspan=span>{l2}</td> })}
-                    <td class="l3">{r.name}</td>
+                    <td class="l3">{r.core.then_some(view! { <span class="core" title="核心指标">"★"</span> })}{r.name}</td>
                     <td class="target">{r.target_text}</td>
+                    <td class="num">{r.weight.map(|w| w.to_string()).unwrap_or_default()}</td>
                 </tr>
             }
         })
@@ -48,7 +50,7 @@ fn Level1Group(level1: Level1<IndicatorRow>) -> impl IntoView {
     view! {
         <tbody class="level1" class:collapsed=move || !open.get() data-level1=name.clone()>
             <tr class="level1-head">
-                <th colspan="3" scope="rowgroup">
+                <th colspan="4" scope="rowgroup">
                     <button class="toggle" aria-expanded=move || open.get().to_string()
                         on:click=move |_| open.update(|o| *o = !*o)>
                         <span class="chevron" aria-hidden="true">{move || if open.get() { "▾" } else { "▸" }}</span>

@@ -1,15 +1,27 @@
 //! Reusable view pieces. They only display; data comes from `api`, rules from `domain`.
 
+mod adjustments;
 mod audit_table;
+mod comments;
+mod declaration_editor;
 mod error_notice;
+mod evaluation_form;
 mod hydrated;
 mod indicator_table;
+mod monitoring_form;
+mod project_state;
 mod user_menu;
 mod workflow_panel;
 
+pub use adjustments::Adjustments;
 pub use audit_table::AuditTable;
+pub use comments::Comments;
+pub use declaration_editor::DeclarationEditor;
+pub use evaluation_form::EvaluationForm;
 pub use hydrated::use_hydrated;
 pub use error_notice::{server_message, ErrorNotice};
 pub use indicator_table::IndicatorTable;
+pub use monitoring_form::{phase_open, MonitoringForm};
+pub use project_state::{refresh_on_success, use_project_state, ProjectState, SaveStatus};
 pub use user_menu::UserMenu;
 pub use workflow_panel::WorkflowPanel;

@@ -20,6 +20,7 @@ pub fn UserMenu() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match user.await {
                         Ok(Some(u)) => view! {
+                            {u.is_admin.then(|| view! { <a href="/admin" class="btn btn-secondary">"系统管理"</a> })}
                             <span class="user" data-testid="current-user">
                                 <strong>{u.display_name}</strong>
                                 <span class="muted">

@@ -1,32 +1,19 @@
-use crate::api::{get_audit, get_workflow, PhaseAction, PhaseView, TransitionPhase};
-use crate::api::AuditRow;
-use crate::components::{server_message, AuditTable};
+use crate::api::{PhaseAction, PhaseView, TransitionPhase};
+use crate::components::{server_message, use_project_state, AuditTable};
 use leptos::prelude::*;
 
 /// 流程状态: the three phases with coloured status badges, the 退回 reason shown to the
 /// department, and the actions the signed-in user may take (reasons asked where required).
-/// Below it, the project's audit trail. Both arrive with the page and reload after every action.
+/// Below it, the project's audit trail. The page state reloads after every action.
 #[component]
-pub fn WorkflowPanel(project_id: i32, phases: Vec<PhaseView>, audit: Vec<AuditRow>) -> impl IntoView {
+pub fn WorkflowPanel() -> impl IntoView {
+    let state = use_project_state();
+    let project_id = state.project_id;
     let transition = ServerAction::<TransitionPhase>::new();
-    let phases = RwSignal::new(phases);
-    let audit = RwSignal::new(audit);
-    // After each action, fetch the new state (a refusal changes nothing, but the page may be
-    // stale, so reload either way).
-    let reload = Action::new(move |_: &()| async move { (get_workflow(project_id).await, get_audit(project_id).await) });
+    // A refusal changes nothing, but the page may be stale, so reload either way.
     Effect::new(move |_| {
         if transition.version().get() > 0 {
-            reload.dispatch(());
-        }
-    });
-    Effect::new(move |_| {
-        if let Some((p, a)) = reload.value().get() {
-            if let Ok(p) = p {
-                phases.set(p);
-            }
-            if let Ok(a) = a {
-                audit.set(a);
-            }
+            state.refresh.dispatch(());
         }
     });
     let outcome = move || match transition.value().get() {
@@ -35,21 +22,21 @@ pub fn WorkflowPanel(project_id: i32, phases: Vec<PhaseView>, audit: Vec<AuditRo
         None => None,
     };
     view! {
-        <section class="card">
+        <section class="card" id="workflow">
             <div class="card-head"><h2>"流程状态"</h2></div>
             {outcome}
             <div class="phases">
-                {move || phases.get().into_iter().map(|p| view! { <PhaseCard project_id phase=p transition/> }).collect_view()}
+                {move || state.phases.get().into_iter().map(|p| view! { <PhaseCard project_id phase=p transition/> }).collect_view()}
             </div>
         </section>
-        <section class="card">
+        <section class="card" id="audit">
             <div class="card-head">
                 <h2>"操作记录"</h2>
                 <a class="btn btn-secondary" href=format!("/projects/{project_id}/audit.csv") download>"导出 CSV"</a>
             </div>
-            {move || view! { <AuditTable rows=audit.get()/> }}
+            {move || view! { <AuditTable rows=state.audit.get()/> }}
         </section>
-    }
+    }.into_any()
 }
 
 #[component]

@@ -1,5 +1,8 @@
 use crate::api::{get_indicators, get_project, ProjectDetail};
-use crate::components::{ErrorNotice, IndicatorTable, WorkflowPanel};
+use crate::components::{
+    Adjustments, Comments, DeclarationEditor, ErrorNotice, EvaluationForm, IndicatorTable, MonitoringForm, ProjectState,
+    WorkflowPanel,
+};
 use crate::pages::NotFound;
 use domain::money::format_wan;
 use leptos::prelude::*;
@@ -31,9 +34,20 @@ pub fn ProjectPage() -> impl IntoView {
 
 #[component]
 fn ProjectView(detail: ProjectDetail) -> impl IntoView {
-    let ProjectDetail { summary, implementing_unit, funds_fiscal, funds_other, overall_goal, annual_goals, indicators, phases, audit } =
-        detail;
+    let ProjectDetail {
+        summary,
+        implementing_unit,
+        funds_fiscal,
+        funds_other,
+        overall_goal,
+        annual_goals,
+        indicators,
+        phases,
+        audit,
+        cycle,
+    } = detail;
     let project_id = summary.id;
+    ProjectState::provide(project_id, phases, audit, cycle);
     let indicators = RwSignal::new(indicators);
     // Reloads the indicators from the server (a server-function round trip from the browser).
     let reload = Action::new(move |_: &()| get_indicators(project_id));
@@ -99,6 +113,20 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
             <IndicatorTable indicators=indicators.into()/>
         </section>
 
-        <WorkflowPanel project_id phases audit/>
-    }
+        <nav class="section-nav">
+            <a href="#workflow">"流程状态"</a>
+            <a href="#declaration">"填报目标"</a>
+            <a href="#versions">"目标版本"</a>
+            <a href="#monitoring">"运行监控"</a>
+            <a href="#evaluation">"绩效自评"</a>
+            <a href="#comments">"指标意见"</a>
+            <a href="#audit">"操作记录"</a>
+        </nav>
+        <WorkflowPanel/>
+        <DeclarationEditor/>
+        <Adjustments/>
+        <MonitoringForm/>
+        <EvaluationForm/>
+        <Comments/>
+    }.into_any()
 }

@@ -37,6 +37,10 @@ fn ProjectTable(projects: Vec<ProjectSummary>) -> impl IntoView {
                     <th>"项目名称"</th>
                     <th class="num">"年度资金总额（万元）"</th>
                     <th class="num">"绩效指标"</th>
+                    <th>"目标申报"</th>
+                    <th>"运行监控"</th>
+                    <th>"绩效自评"</th>
+                    <th class="num">"自评得分"</th>
                 </tr>
             </thead>
             <tbody>
@@ -47,6 +51,13 @@ fn ProjectTable(projects: Vec<ProjectSummary>) -> impl IntoView {
                         <td><A href=format!("/projects/{}", p.id)>{p.name}</A></td>
                         <td class="num">{format_wan(p.funds_total)}</td>
                         <td class="num">{format!("{} 项", p.indicator_count)}</td>
+                        {p.statuses.into_iter().map(|s| view! {
+                            <td><span class=format!("badge status-{}", s.status) title=s.phase_label>{s.status_label}</span></td>
+                        }).collect_view()}
+                        <td class="num" data-testid="list-score">{match (p.score, p.grade) {
+                            (Some(score), Some(grade)) => format!("{:.2}（{grade}）", score.round_dp(2)),
+                            _ => "—".to_owned(),
+                        }}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -54,7 +65,7 @@ fn ProjectTable(projects: Vec<ProjectSummary>) -> impl IntoView {
                 <tr>
                     <td colspan="3">{format!("合计 {count} 个项目")}</td>
                     <td class="num">{format_wan(total)}</td>
-                    <td></td>
+                    <td colspan="5"></td>
                 </tr>
             </tfoot>
         </table>
