@@ -34,7 +34,7 @@ test('the project list links to the demo project, which hydrates', async ({ page
   await page.getByRole('link', { name: '政府网站维护费及业务经费' }).click();
   await expect(page).toHaveURL(/\/projects\/1$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('政府网站维护费及业务经费');
-  await expect(page.getByRole('cell', { name: '维护网站数量' })).toBeVisible();
+  await expect(page.locator('table.indicators').getByRole('cell', { name: '维护网站数量' })).toBeVisible();
   expect(errors).toEqual([]);
 });
 
@@ -46,9 +46,9 @@ test('collapsing a 一级 group and reloading indicators through a server functi
   await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.locator('table.indicators')).toHaveAttribute('data-hydrated', 'true');
 
-  const row = page.getByRole('cell', { name: '维护网站数量' });
+  const row = page.locator('table.indicators').getByRole('cell', { name: '维护网站数量' });
   await expect(row).toBeVisible();
-  await expect(page.getByRole('cell', { name: '≤40000 元/年' })).toBeVisible();
+  await expect(page.locator('table.indicators').getByRole('cell', { name: '≤40000 元/年' })).toBeVisible();
 
   const output = page.getByRole('button', { name: /产出指标/ });
   await expect(output).toHaveAttribute('aria-expanded', 'true');
@@ -56,7 +56,7 @@ test('collapsing a 一级 group and reloading indicators through a server functi
   await expect(output).toHaveAttribute('aria-expanded', 'false');
   await expect(row).toBeHidden();
   // Other groups stay open.
-  await expect(page.getByRole('cell', { name: '受益群众满意度' })).toBeVisible();
+  await expect(page.locator('table.indicators').getByRole('cell', { name: '受益群众满意度' })).toBeVisible();
   await output.click();
   await expect(row).toBeVisible();
 
@@ -78,7 +78,7 @@ test('the indicator table is in the server-rendered HTML (no JavaScript)', async
   await page.getByRole('button', { name: '登录' }).click();
   await page.goto('/projects/1');
   await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'false');
-  await expect(page.getByRole('cell', { name: '维护网站数量' })).toBeVisible();
+  await expect(page.locator('table.indicators').getByRole('cell', { name: '维护网站数量' })).toBeVisible();
   await expect(page.getByTestId('funds-total')).toHaveText('10.00');
   await context.close();
 });

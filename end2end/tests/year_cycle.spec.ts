@@ -77,7 +77,7 @@ test('a year of the demo project: adjust, monitor, self-evaluate, re-score, rate
 
   // A mid-year 调整 with its reason, approved by finance, becomes the current version.
   const propose = dept.getByTestId('propose-adjustment');
-  await propose.getByLabel('指标').selectOption({ label: '数量指标 / 维护机房数量' });
+  await propose.getByRole('combobox').selectOption({ label: '数量指标 / 维护机房数量' });
   await expect(propose.getByLabel('调整后的指标值')).toHaveValue('2座');
   await propose.getByLabel('调整后的指标值').fill('3座');
   await propose.getByLabel('调整原因').fill('新增备用机房一座，纳入统一维护');
@@ -139,7 +139,7 @@ test('a year of the demo project: adjust, monitor, self-evaluate, re-score, rate
 
   // A comment for the finance bureau.
   const comments = dept.locator('#comments');
-  await comments.getByLabel('指标').selectOption({ label: '维护网站数量' });
+  await comments.getByRole('combobox').selectOption({ label: '维护网站数量' });
   await comments.getByLabel('意见').fill('网站维护合同及验收单已上传');
   await comments.getByRole('button', { name: '发表意见' }).click();
   await expect(comments.getByTestId('comments')).toContainText('网站维护合同及验收单已上传');
@@ -154,13 +154,15 @@ test('a year of the demo project: adjust, monitor, self-evaluate, re-score, rate
   await frow.getByLabel('复核得分').fill('1.5');
   await frow.getByLabel('复核理由').fill('验收单缺少签章');
   await frow.getByRole('button', { name: '复核', exact: true }).click();
-  await expect(finance.getByTestId('total-score')).toHaveText('96.18');
-  await expect(frow).toContainText('自评 3.00，财政复核 1.50');
+  // Its 分值 3 counts as 3.10 after the not-applicable indicator's points are shared out
+  // (90 ÷ 87), so the self-evaluated 3.10 becomes 1.50: 97.68 − 1.60 = 96.08.
+  await expect(finance.getByTestId('total-score')).toHaveText('96.08');
+  await expect(frow).toContainText('自评 3.10，财政复核 1.50');
   await act(finance, 'self_evaluation', '评定', '已评定');
   await finance.screenshot({ path: 'test-results/year-cycle-finance.png', fullPage: true });
 
   await finance.goto('/');
-  await expect(finance.getByTestId('list-score').first()).toHaveText('96.18（优）');
+  await expect(finance.getByTestId('list-score').first()).toHaveText('96.08（优）');
   expect(deptErrors).toEqual([]);
   expect(financeErrors).toEqual([]);
 });

@@ -148,7 +148,7 @@ fn FundsForm(funds: FundsDraft, preview: Memo<Result<EvaluationResult, String>>)
         }
     };
     let rate = move || match preview.get() {
-        Ok(r) => r.execution.rate.map(|r| format!("{r}%")).unwrap_or_else(|| "—".into()),
+        Ok(r) => r.execution.rate.map(|r| format!("{r:.2}%")).unwrap_or_else(|| "—".into()),
         Err(_) => "—".into(),
     };
     view! {

@@ -24,4 +24,4 @@ pub use indicator_table::IndicatorTable;
 pub use monitoring_form::{phase_open, MonitoringForm};
 pub use project_state::{refresh_on_success, use_project_state, ProjectState, SaveStatus};
 pub use user_menu::UserMenu;
-pub use workflow_panel::WorkflowPanel;
+pub use workflow_panel::{AuditPanel, WorkflowPanel};

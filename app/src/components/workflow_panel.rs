@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 /// 流程状态: the three phases with coloured status badges, the 退回 reason shown to the
 /// department, and the actions the signed-in user may take (reasons asked where required).
-/// Below it, the project's audit trail. The page state reloads after every action.
+/// The page state reloads after every action.
 #[component]
 pub fn WorkflowPanel() -> impl IntoView {
     let state = use_project_state();
@@ -29,6 +29,16 @@ pub fn WorkflowPanel() -> impl IntoView {
                 {move || state.phases.get().into_iter().map(|p| view! { <PhaseCard project_id phase=p transition/> }).collect_view()}
             </div>
         </section>
+    }.into_any()
+}
+
+/// 操作记录: the project's audit trail (newest first), reloaded with the page state, and its CSV
+/// export.
+#[component]
+pub fn AuditPanel() -> impl IntoView {
+    let state = use_project_state();
+    let project_id = state.project_id;
+    view! {
         <section class="card" id="audit">
             <div class="card-head">
                 <h2>"操作记录"</h2>
@@ -36,7 +46,8 @@ pub fn WorkflowPanel() -> impl IntoView {
             </div>
             {move || view! { <AuditTable rows=state.audit.get()/> }}
         </section>
-    }.into_any()
+    }
+    .into_any()
 }
 
 #[component]

@@ -1,6 +1,6 @@
 use crate::api::{get_indicators, get_project, ProjectDetail};
 use crate::components::{
-    Adjustments, Comments, DeclarationEditor, ErrorNotice, EvaluationForm, IndicatorTable, MonitoringForm, ProjectState,
+    Adjustments, AuditPanel, Comments, DeclarationEditor, ErrorNotice, EvaluationForm, IndicatorTable, MonitoringForm, ProjectState,
     WorkflowPanel,
 };
 use crate::pages::NotFound;
@@ -128,5 +128,6 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
         <MonitoringForm/>
         <EvaluationForm/>
         <Comments/>
+        <AuditPanel/>
     }.into_any()
 }
