@@ -90,6 +90,12 @@ pub async fn for_project(conn: &impl ConnectionTrait, project_id: i32) -> Result
     newest_first(audit_log::Entity::find().filter(audit_log::Column::ProjectId.eq(project_id))).all(conn).await
 }
 
+/// The newest `limit` entries of the whole log.
+pub async fn recent(conn: &impl ConnectionTrait, limit: u64) -> Result<Vec<audit_log::Model>, DbErr> {
+    use sea_orm::QuerySelect;
+    newest_first(audit_log::Entity::find()).limit(limit).all(conn).await
+}
+
 /// The whole log, newest first.
 pub async fn all(conn: &impl ConnectionTrait) -> Result<Vec<audit_log::Model>, DbErr> {
     newest_first(audit_log::Entity::find()).all(conn).await

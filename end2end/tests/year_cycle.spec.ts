@@ -57,6 +57,9 @@ test('a year of the demo project: adjust, monitor, self-evaluate, re-score, rate
   await deptForm.getByLabel('部门名称').fill('阿合奇县信息中心');
   await deptForm.getByRole('button', { name: '新增部门' }).click();
   await expect(admin.locator('#departments tbody')).toContainText('阿合奇县信息中心');
+  // The system-wide audit trail records it, with who.
+  await expect(admin.locator('#system-audit tbody tr').first()).toContainText('admin');
+  await expect(admin.locator('#system-audit')).toContainText('阿合奇县信息中心');
   expect(adminErrors).toEqual([]);
 
   const dept = await (await browser.newContext()).newPage();

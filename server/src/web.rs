@@ -32,10 +32,15 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
     let routes = generate_route_list(App);
     let shell_options = options.clone();
     let audit_db = db.clone();
+    let system_audit_db = db.clone();
     Router::new()
         .route(
             "/projects/{id}/audit.csv",
             axum::routing::get(move |session: Session, Path(id): Path<i32>| audit_csv(audit_db.clone(), session, id)),
+        )
+        .route(
+            "/admin/audit.csv",
+            axum::routing::get(move |session: Session| system_audit_csv(system_audit_db.clone(), session)),
         )
         .leptos_routes_with_context(
             &options,
@@ -49,44 +54,72 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
         .with_state(options)
 }
 
-/// 操作记录 of one project as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese).
+fn refuse(code: StatusCode, msg: &str) -> Response {
+    (code, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], msg.to_owned()).into_response()
+}
+
+fn internal(what: &str, e: impl std::fmt::Display) -> Response {
+    tracing::error!("{what}: {e}");
+    refuse(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试")
+}
+
+/// The signed-in user of a plain route, or the refusal to send.
+async fn signed_in(db: &db::DatabaseConnection, session: &Session) -> Result<db::entities::user::Model, Response> {
+    match app::api::ssr::user_from_session(db, session).await {
+        Ok(Some(u)) => Ok(u),
+        Ok(None) => Err(refuse(StatusCode::UNAUTHORIZED, "请先登录")),
+        Err(e) => Err(internal("session", e)),
+    }
+}
+
+/// 操作记录 of one project as CSV, for whoever may read the project.
 async fn audit_csv(db: db::DatabaseConnection, session: Session, project_id: i32) -> Response {
-    let refuse = |code: StatusCode, msg: &str| (code, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], msg.to_owned()).into_response();
-    let user = match app::api::ssr::user_from_session(&db, &session).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return refuse(StatusCode::UNAUTHORIZED, "请先登录"),
-        Err(e) => {
-            tracing::error!("session: {e}");
-            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试");
-        }
+    let user = match signed_in(&db, &session).await {
+        Ok(u) => u,
+        Err(refused) => return refused,
     };
     let project = match db::queries::project(&db, project_id).await {
         Ok(Some(p)) => p,
         Ok(None) => return refuse(StatusCode::NOT_FOUND, "项目不存在"),
-        Err(e) => {
-            tracing::error!("audit export: {e}");
-            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试");
-        }
+        Err(e) => return internal("audit export", e),
     };
     if !domain::workflow::can_read(&db::accounts::actor(&user), project.project.department_id) {
         return refuse(StatusCode::FORBIDDEN, app::api::ssr::FORBIDDEN_PROJECT);
     }
-    let rows = match db::audit::for_project(&db, project_id).await {
-        Ok(rows) => rows,
-        Err(e) => {
-            tracing::error!("audit export: {e}");
-            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试");
-        }
+    match db::audit::for_project(&db, project_id).await {
+        Ok(rows) => csv_download(&rows, &format!("audit-project-{project_id}.csv")),
+        Err(e) => internal("audit export", e),
+    }
+}
+
+/// The whole audit log (accounts, logins, administration and every project) as CSV, for
+/// administrators.
+async fn system_audit_csv(db: db::DatabaseConnection, session: Session) -> Response {
+    let user = match signed_in(&db, &session).await {
+        Ok(u) => u,
+        Err(refused) => return refused,
     };
+    if !domain::workflow::can_administer(&db::accounts::actor(&user)) {
+        return refuse(StatusCode::FORBIDDEN, app::api::admin::ssr::ADMIN_ONLY);
+    }
+    match db::audit::all(&db).await {
+        Ok(rows) => csv_download(&rows, "audit-all.csv"),
+        Err(e) => internal("audit export", e),
+    }
+}
+
+/// Audit rows as a CSV download (UTF-8 with BOM, so spreadsheet programs read the Chinese).
+fn csv_download(rows: &[db::entities::audit_log::Model], filename: &str) -> Response {
     let write = || -> Result<Vec<u8>, csv::Error> {
         let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-        out.write_record(["时间（UTC）", "用户", "对象", "对象编号", "字段", "原值", "新值", "操作"])?;
-        for r in &rows {
+        out.write_record(["时间（UTC）", "用户", "对象", "对象编号", "项目编号", "字段", "原值", "新值", "操作"])?;
+        for r in rows {
             out.write_record([
                 r.at.format("%Y-%m-%d %H:%M:%S").to_string(),
                 r.username.clone(),
                 r.entity.clone(),
                 r.entity_id.to_string(),
+                r.project_id.map(|p| p.to_string()).unwrap_or_default(),
                 r.field.clone().unwrap_or_default(),
                 r.old_value.clone().unwrap_or_default(),
                 r.new_value.clone().unwrap_or_default(),
@@ -99,15 +132,12 @@ async fn audit_csv(db: db::DatabaseConnection, session: Session, project_id: i32
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"audit-project-{project_id}.csv\"")),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
             ],
             bytes,
         )
             .into_response(),
-        Err(e) => {
-            tracing::error!("audit export: {e}");
-            refuse(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试")
-        }
+        Err(e) => internal("audit export", e),
     }
 }
 

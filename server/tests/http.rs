@@ -267,9 +267,10 @@ async fn authorization_matrix(app: App) {
             }
         }
     }
-    let routes: [(&str, [S; 5]); 5] = [
+    let routes: [(&str, [S; 5]); 6] = [
         ("/", [S::UNAUTHORIZED, S::OK, S::OK, S::OK, S::OK]),
         ("/admin", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
+        ("/admin/audit.csv", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
         ("/projects/1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
         ("/projects/1/audit.csv", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
         ("/login", [S::OK, S::OK, S::OK, S::OK, S::OK]),
@@ -283,6 +284,9 @@ async fn authorization_matrix(app: App) {
             }
         }
     }
+    // The system-wide log has every login, with who; the project CSV only its project.
+    let all = get(&app, "/admin/audit.csv", Some(&admin)).await.body;
+    assert!(all.contains("login") && all.contains("jiaoyu") && all.contains("caizheng"), "{all}");
     // current_user answers everyone; anonymous gets null.
     assert_eq!(call(&app, "current_user", "", None).await.body, "null");
     assert!(call(&app, "current_user", "", Some(&dept_b)).await.body.contains("教育局填报员"));

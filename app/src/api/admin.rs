@@ -11,6 +11,8 @@ pub struct AdminView {
     pub users: Vec<UserView>,
     /// (name, label) of every scoring profile.
     pub profiles: Vec<(String, String)>,
+    /// The newest entries of the whole audit log (logins, administration, every project).
+    pub audit: Vec<super::AuditRow>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,6 +103,9 @@ pub mod ssr {
 
     pub const ADMIN_ONLY: &str = "只有系统管理员可以进行此操作";
 
+    /// How many of the newest audit entries the administration page shows (the CSV has all).
+    pub const RECENT_AUDIT: u64 = 100;
+
     pub async fn view(db: &DatabaseConnection) -> Result<AdminView, db::DbErr> {
         let years = db::admin::fiscal_years(db).await?;
         let departments = db::directory::list_departments(db).await?;
@@ -125,6 +130,11 @@ pub mod ssr {
                 })
                 .collect(),
             profiles: db::admin::PROFILES.iter().map(|p| (p.to_string(), db::admin::profile_label(p).to_owned())).collect(),
+            audit: db::audit::recent(db, RECENT_AUDIT)
+                .await?
+                .into_iter()
+                .map(crate::api::workflow::ssr::audit_row)
+                .collect(),
         })
     }
 }

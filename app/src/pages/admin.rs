@@ -1,7 +1,7 @@
 use crate::api::{
     get_admin, AdminView, CreateAccount, CreateDepartment, CreateFiscalYear, SetAccountActive, SetScoringProfile,
 };
-use crate::components::{ErrorNotice, SaveStatus};
+use crate::components::{AuditTable, ErrorNotice, SaveStatus};
 use leptos::prelude::*;
 use leptos::server_fn::error::ServerFnError;
 
@@ -38,7 +38,7 @@ fn reload_after(value: Signal<Option<Result<(), ServerFnError>>>, reload: impl F
 
 #[component]
 fn AdminView(view: AdminView, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
-    let AdminView { years, departments, users, profiles } = view;
+    let AdminView { years, departments, users, profiles, audit } = view;
     let hydrated = crate::components::use_hydrated();
     let set_profile = ServerAction::<SetScoringProfile>::new();
     let create_year = ServerAction::<CreateFiscalYear>::new();
@@ -174,6 +174,14 @@ fn AdminView(view: AdminView, reload: impl Fn() + Copy + Send + Sync + 'static) 
                     <div><button class="btn btn-primary" type="submit">"新增账号"</button>" "
                         <SaveStatus value=create_account.value() pending=create_account.pending() ok_text="已新增"/></div>
                 </form>
+            </section>
+            <section class="card" id="system-audit">
+                <div class="card-head">
+                    <h2>"全系统操作记录"</h2>
+                    <span class="muted">"最近 100 条（登录、系统管理及各项目）"</span>
+                    <a class="btn btn-secondary" href="/admin/audit.csv" download>"导出全部 CSV"</a>
+                </div>
+                <AuditTable rows=audit/>
             </section>
         </div>
     }.into_any()
