@@ -6,7 +6,7 @@ use crate::entities::{project, user};
 use crate::queries::UpdateError;
 use crate::{accounts, workflow};
 use chrono::{DateTime, Utc};
-use domain::workflow::{phase_available, transition, Action, Phase, Refusal, Status};
+use domain::workflow::{phase_available, transition, Action, Phase, Refusal};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
@@ -34,11 +34,6 @@ pub async fn project_for_edit(
     }
     allowed?;
     Ok(project)
-}
-
-/// The status of `phase` of a project.
-pub async fn status(conn: &impl ConnectionTrait, project_id: i32, phase: Phase) -> Result<Status, DbErr> {
-    workflow::phase_status(conn, project_id, phase).await
 }
 
 /// Trimmed text, `None` when blank; refused when longer than `max` characters.

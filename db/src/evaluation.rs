@@ -185,11 +185,7 @@ pub async fn save_actual(
         ),
     };
     let grade_score = edit::non_negative(input.grade_score, &format!("{}的得分", ind.name))?;
-    let weight = versions::current_targets(&txn, project.id)
-        .await?
-        .get(&ind.id)
-        .and_then(|(_, w)| *w)
-        .or(ind.weight.map(|w| w.0));
+    let weight = versions::current_weight(&txn, &ind).await?;
     if let (Some(s), Some(w)) = (grade_score, weight) {
         if s > w {
             return Err(UpdateError::Invalid(format!("指标“{}”的得分 {s} 超过分值 {}", ind.name, w.normalize())));
@@ -347,17 +343,12 @@ pub async fn rescore(
 ) -> Result<review_score::Model, UpdateError> {
     let txn = db.begin().await?;
     let ind = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(UpdateError::NotFound)?;
-    let status = edit::status(&txn, ind.project_id, Phase::SelfEvaluation).await?;
+    let status = crate::workflow::phase_status(&txn, ind.project_id, Phase::SelfEvaluation).await?;
     can_rescore(&accounts::actor(user), status)?;
     let reason = validate_reason(ActionKind::Return, reason)
         .map_err(|_| UpdateError::Invalid("复核评分须填写理由（不超过500字）".to_owned()))?
         .to_owned();
-    let weight = versions::current_targets(&txn, ind.project_id)
-        .await?
-        .get(&ind.id)
-        .and_then(|(_, w)| *w)
-        .or(ind.weight.map(|w| w.0))
-        .unwrap_or_default();
+    let weight = versions::current_weight(&txn, &ind).await?.unwrap_or_default();
     if score < Decimal::ZERO || score > weight {
         return Err(UpdateError::Invalid(format!(
             "指标“{}”的复核得分须在 0 到 {} 之间",

@@ -305,12 +305,6 @@ pub async fn update_indicator(
     let txn = db.begin().await?;
     let old = indicator::Entity::find_by_id(indicator_id).one(&txn).await?.ok_or(UpdateError::NotFound)?;
     let project = crate::edit::project_for_edit(&txn, user, old.project_id, Phase::Declaration).await?;
-    if new.target_text.trim().is_empty() {
-        return Err(UpdateError::Invalid("指标值不能为空".to_owned()));
-    }
-    if new.target_text.trim().chars().count() > MAX_TARGET_CHARS {
-        return Err(UpdateError::Invalid(format!("指标值不能超过{MAX_TARGET_CHARS}个字符")));
-    }
     let direction = new.direction.as_deref().map(str::trim).filter(|d| !d.is_empty());
     if let Some(d) = direction.filter(|d| !DIRECTIONS.contains(d)) {
         return Err(UpdateError::Invalid(format!("指标性质“{d}”无法识别（应为 ≥、≤、=、正向 或 反向）")));

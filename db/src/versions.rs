@@ -89,6 +89,15 @@ pub async fn current_targets(
     Ok(items.into_iter().map(|i| (i.indicator_id, (i.target_text, i.weight.map(|w| w.0)))).collect())
 }
 
+/// The 分值 scoring uses for one indicator: the current approved version's, or the indicator's
+/// own while the targets were never approved.
+pub async fn current_weight(conn: &impl ConnectionTrait, ind: &indicator::Model) -> Result<Option<Decimal>, DbErr> {
+    Ok(match current_targets(conn, ind.project_id).await?.remove(&ind.id) {
+        Some((_, weight)) => weight,
+        None => ind.weight.map(|w| w.0),
+    })
+}
+
 async fn newest(conn: &impl ConnectionTrait, project_id: i32, state: &str) -> Result<Option<target_version::Model>, DbErr> {
     target_version::Entity::find()
         .filter(target_version::Column::ProjectId.eq(project_id))
@@ -167,13 +176,10 @@ pub async fn snapshot_approved(
     Ok(version)
 }
 
-/// The longest 指标值 accepted, in characters.
-const MAX_TARGET_CHARS: usize = crate::queries::MAX_TARGET_CHARS;
-
 /// Checks a 指标值 for an indicator: non-blank, not too long, readable, not a placeholder.
 pub fn validate_target(ind: &indicator::Model, text: &str) -> Result<String, UpdateError> {
     let label = format!("{}的指标值", ind.name);
-    let text = edit::required_text(text, &label, MAX_TARGET_CHARS)?;
+    let text = edit::required_text(text, &label, crate::queries::MAX_TARGET_CHARS)?;
     let ctx = TargetContext {
         category: Some(ind.level2.clone()),
         indicator_name: Some(ind.name.clone()),
@@ -200,8 +206,8 @@ pub async fn propose_adjustment(
 ) -> Result<target_version::Model, UpdateError> {
     let txn = db.begin().await?;
     let project = project::Entity::find_by_id(project_id).one(&txn).await?.ok_or(UpdateError::NotFound)?;
-    let declaration = edit::status(&txn, project_id, Phase::Declaration).await?;
-    let self_evaluation = edit::status(&txn, project_id, Phase::SelfEvaluation).await?;
+    let declaration = crate::workflow::phase_status(&txn, project_id, Phase::Declaration).await?;
+    let self_evaluation = crate::workflow::phase_status(&txn, project_id, Phase::SelfEvaluation).await?;
     can_propose_adjustment(&accounts::actor(user), project.department_id, declaration, self_evaluation)?;
     let reason = validate_reason(ActionKind::Reopen, reason)
         .map_err(|_| UpdateError::Invalid("目标调整须填写调整原因（不超过500字）".to_owned()))?

@@ -128,15 +128,17 @@ pub struct VersionView {
 pub async fn get_cycle(project_id: i32) -> Result<CycleView, ServerFnError> {
     let (_, actor) = super::ssr::require_user().await?;
     let db = super::ssr::db()?;
-    super::ssr::readable_project(&db, &actor, project_id).await?;
-    ssr::cycle(&db, &actor, project_id).await
+    let row = super::ssr::readable_project(&db, &actor, project_id).await?;
+    let states = db::workflow::project_phases(&db, project_id).await.map_err(super::ssr::internal)?;
+    ssr::cycle(&db, &actor, &row.project, &states).await
 }
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::*;
     use crate::api::ssr::internal;
-    use db::entities::target_version_item;
+    use db::entities::{project, target_version_item};
+    use db::workflow::PhaseState;
     use db::DatabaseConnection;
     use domain::workflow::{
         can_decide_adjustment, can_edit, can_propose_adjustment, can_read, can_rescore, phase_available, Actor, Phase,
@@ -154,11 +156,15 @@ pub mod ssr {
         }
     }
 
-    pub async fn cycle(db: &DatabaseConnection, actor: &Actor, project_id: i32) -> Result<CycleView, ServerFnError> {
-        let row = db::queries::project(db, project_id).await.map_err(internal)?.ok_or_else(|| ServerFnError::new("项目不存在"))?;
-        let p = row.project;
+    /// The cycle of project `p`, whose phases are in `states`, as `actor` sees it.
+    pub async fn cycle(
+        db: &DatabaseConnection,
+        actor: &Actor,
+        p: &project::Model,
+        states: &[PhaseState],
+    ) -> Result<CycleView, ServerFnError> {
+        let project_id = p.id;
         let dept = p.department_id;
-        let states = db::workflow::project_phases(db, project_id).await.map_err(internal)?;
         let status = |phase: Phase| states.iter().find(|s| s.phase == phase).map(|s| s.status).unwrap_or(domain::workflow::Status::initial(phase));
         let declaration = status(Phase::Declaration);
         let editable = |phase: Phase| phase_available(phase, declaration) && can_edit(actor, dept, phase, status(phase));

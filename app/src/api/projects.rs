@@ -69,7 +69,8 @@ pub async fn list_projects() -> Result<Vec<ProjectSummary>, ServerFnError> {
     let rows = db::queries::list_projects(&db).await.map_err(super::ssr::internal)?;
     let mut out = Vec::new();
     for row in rows.into_iter().filter(|r| domain::workflow::can_read(&actor, r.project.department_id)) {
-        out.push(ssr::summary(&db, row).await.map_err(super::ssr::internal)?);
+        let states = db::workflow::project_phases(&db, row.project.id).await.map_err(super::ssr::internal)?;
+        out.push(ssr::summary(&db, row, &states, None).await.map_err(super::ssr::internal)?);
     }
     Ok(out)
 }
@@ -85,14 +86,14 @@ pub async fn get_project(id: i32) -> Result<Option<ProjectDetail>, ServerFnError
     };
     ssr::check_read(&actor, row.project.department_id)?;
     let indicators = db::queries::indicators(&db, id).await.map_err(super::ssr::internal)?;
-    let phases = db::workflow::project_phases(&db, id).await.map_err(super::ssr::internal)?;
-    let phases = super::workflow::ssr::views(&actor, row.project.department_id, &phases);
+    let states = db::workflow::project_phases(&db, id).await.map_err(super::ssr::internal)?;
+    let phases = super::workflow::ssr::views(&actor, row.project.department_id, &states);
     let audit = db::audit::for_project(&db, id).await.map_err(super::ssr::internal)?;
     let audit = audit.into_iter().map(super::workflow::ssr::audit_row).collect();
-    let cycle = super::cycle::ssr::cycle(&db, &actor, id).await?;
+    let cycle = super::cycle::ssr::cycle(&db, &actor, &row.project, &states).await?;
     let p = row.project.clone();
     Ok(Some(ProjectDetail {
-        summary: ssr::summary(&db, row).await.map_err(super::super::api::ssr::internal)?,
+        summary: ssr::summary(&db, row, &states, Some(&cycle.evaluation)).await.map_err(super::ssr::internal)?,
         implementing_unit: p.implementing_unit,
         funds_fiscal: p.funds_fiscal.0,
         funds_other: p.funds_other.0,
@@ -118,6 +119,8 @@ pub async fn get_indicators(project_id: i32) -> Result<Vec<IndicatorRow>, Server
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::{IndicatorRow, ProjectSummary, StatusBadge};
+    use db::workflow::PhaseState;
+    use domain::selfeval::SelfEvaluation;
     use db::entities::indicator;
     use db::queries::ProjectRow;
     use domain::workflow::Actor;
@@ -132,25 +135,32 @@ mod ssr {
         }
     }
 
-    /// The list row of a project: its figures, phase statuses and current score.
-    pub async fn summary(db: &db::DatabaseConnection, row: ProjectRow) -> Result<ProjectSummary, db::DbErr> {
+    /// The list row of a project: its figures, phase statuses (`states`) and current score,
+    /// from `evaluation` (the stored self-evaluation with re-scores) or loaded when not given.
+    pub async fn summary(
+        db: &db::DatabaseConnection,
+        row: ProjectRow,
+        states: &[PhaseState],
+        evaluation: Option<&SelfEvaluation>,
+    ) -> Result<ProjectSummary, db::DbErr> {
         let id = row.project.id;
-        let statuses = db::workflow::project_phases(db, id)
-            .await?
-            .into_iter()
+        let statuses = states
+            .iter()
             .map(|p| StatusBadge {
                 phase_label: p.phase.label().to_owned(),
                 status: db::workflow::status_key(p.status).to_owned(),
                 status_label: p.status.label(p.phase).to_owned(),
             })
             .collect();
-        let entered = !db::evaluation::actuals(db, id).await?.is_empty();
-        let result = match entered {
-            true => db::evaluation::self_evaluation(db, id, true)
-                .await?
-                .and_then(|e| domain::selfeval::evaluate(&e).ok()),
-            false => None,
+        let loaded = match evaluation {
+            Some(_) => None,
+            None => db::evaluation::self_evaluation(db, id, true).await?,
         };
+        // Scored once anything of the year-end result is entered.
+        let result = evaluation
+            .or(loaded.as_ref())
+            .filter(|e| e.indicators.iter().any(|i| i.actual.is_some() || i.grade.is_some()))
+            .and_then(|e| domain::selfeval::evaluate(e).ok());
         Ok(ProjectSummary {
             id,
             name: row.project.name,

@@ -82,15 +82,19 @@ pub const NOT_SIGNED_IN: &str = "请先登录";
 /// The refusal for another department's project; it does not say whose it is.
 pub const FORBIDDEN_PROJECT: &str = "无权查看该项目：只能查看本部门的项目";
 
-/// The project's department, if the actor may read the project; else 404 / 403.
-pub async fn readable_project(db: &DatabaseConnection, actor: &Actor, project_id: i32) -> Result<i32, ServerFnError> {
+/// The project, if the actor may read it; else 404 / 403.
+pub async fn readable_project(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    project_id: i32,
+) -> Result<db::queries::ProjectRow, ServerFnError> {
     let Some(row) = db::queries::project(db, project_id).await.map_err(internal)? else {
         return Err(refuse(http::StatusCode::NOT_FOUND, "项目不存在"));
     };
     if !domain::workflow::can_read(actor, row.project.department_id) {
         return Err(refuse(http::StatusCode::FORBIDDEN, FORBIDDEN_PROJECT));
     }
-    Ok(row.project.department_id)
+    Ok(row)
 }
 
 /// A refused or failed edit as the user sees it: 403 for a forbidden one, 404 / 409 / 422 for

@@ -47,7 +47,7 @@ pub struct AuditRow {
 pub async fn get_workflow(project_id: i32) -> Result<Vec<PhaseView>, ServerFnError> {
     let (_, actor) = super::ssr::require_user().await?;
     let db = super::ssr::db()?;
-    let department_id = super::ssr::readable_project(&db, &actor, project_id).await?;
+    let department_id = super::ssr::readable_project(&db, &actor, project_id).await?.project.department_id;
     let phases = db::workflow::project_phases(&db, project_id).await.map_err(super::ssr::internal)?;
     Ok(ssr::views(&actor, department_id, &phases))
 }

@@ -1,5 +1,5 @@
 use crate::api::{CycleIndicator, SaveIndicator};
-use crate::components::{refresh_on_success, use_project_state, SaveStatus};
+use crate::components::{non_blank as opt, refresh_on_success, use_project_state, SaveStatus};
 use leptos::prelude::*;
 
 const DIRECTIONS: [&str; 5] = ["≥", "≤", "=", "正向", "反向"];
@@ -47,7 +47,6 @@ fn DeclarationRow(row: CycleIndicator) -> impl IntoView {
     let version = move || state.cycle.with(|c| c.indicators.iter().find(|i| i.id == id).map_or(0, |i| i.version));
     let save = ServerAction::<SaveIndicator>::new();
     refresh_on_success(save.value());
-    let opt = |s: String| if s.trim().is_empty() { None } else { Some(s) };
     view! {
         <tr data-indicator=row.name.clone()>
             <td class="l3">{row.core.then_some("★ ")}{row.name.clone()}</td>

@@ -1,14 +1,10 @@
 use crate::api::{CycleIndicator, Rescore, SaveActual, SaveYearEndFunds};
-use crate::components::{phase_open, refresh_on_success, use_project_state, SaveStatus};
+use crate::components::{non_blank as opt, phase_open, refresh_on_success, use_project_state, SaveStatus};
 use domain::money::{format_wan, parse_input};
 use domain::scoring::EvaluationResult;
 use domain::value::{parse_target, TargetContext, ValueKind};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
-
-fn opt(s: String) -> Option<String> {
-    if s.trim().is_empty() { None } else { Some(s) }
-}
 
 fn points(d: Decimal) -> String {
     format!("{:.2}", d.round_dp(2))

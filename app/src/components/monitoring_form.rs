@@ -1,18 +1,8 @@
 use crate::api::{CycleIndicator, SaveMonitoring, SaveMonitoringFunds};
-use crate::components::{refresh_on_success, use_project_state, SaveStatus};
+use crate::components::{non_blank as opt, phase_open, refresh_on_success, use_project_state, SaveStatus};
 use domain::money::format_wan;
 use domain::workflow::{Likelihood, DEVIATION_CATEGORIES};
 use leptos::prelude::*;
-
-fn opt(s: String) -> Option<String> {
-    if s.trim().is_empty() { None } else { Some(s) }
-}
-
-/// Whether a phase is open (目标申报 已批复) according to the page state.
-pub fn phase_open(key: &'static str) -> impl Fn() -> bool + Copy {
-    let state = use_project_state();
-    move || state.phases.get().iter().any(|p| p.phase == key && p.available)
-}
 
 /// 运行监控 (绩效运行监控表): 1–7月 budget execution and, per indicator, 1–7月执行情况,
 /// 全年预计完成情况, 完成目标可能性 and — for 有可能 / 完全不可能 — 偏差原因 and 纠偏措施.

@@ -42,6 +42,17 @@ pub fn use_project_state() -> ProjectState {
     expect_context::<ProjectState>()
 }
 
+/// Whether a phase is open (目标申报 已批复) according to the page state.
+pub fn phase_open(key: &'static str) -> impl Fn() -> bool + Copy {
+    let state = use_project_state();
+    move || state.phases.get().iter().any(|p| p.phase == key && p.available)
+}
+
+/// A form field as sent to the server: `None` when blank.
+pub fn non_blank(s: String) -> Option<String> {
+    if s.trim().is_empty() { None } else { Some(s) }
+}
+
 /// Reloads the page state whenever `value` turns into a success.
 pub fn refresh_on_success(value: impl Into<Signal<Option<Result<(), ServerFnError>>>>) {
     let value: Signal<Option<Result<(), ServerFnError>>> = value.into();

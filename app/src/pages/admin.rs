@@ -1,13 +1,9 @@
 use crate::api::{
     get_admin, AdminView, CreateAccount, CreateDepartment, CreateFiscalYear, SetAccountActive, SetScoringProfile,
 };
-use crate::components::{AuditTable, ErrorNotice, SaveStatus};
+use crate::components::{non_blank as opt, AuditTable, ErrorNotice, SaveStatus};
 use leptos::prelude::*;
 use leptos::server_fn::error::ServerFnError;
-
-fn opt(s: String) -> Option<String> {
-    if s.trim().is_empty() { None } else { Some(s) }
-}
 
 /// 系统管理 (系统管理员 only; others get the server's refusal): fiscal years and their scoring
 /// profile, departments with their 主管部门, and accounts.

@@ -4,7 +4,7 @@
 
 use super::error::{Denial, Refusal};
 use super::model::{ActionKind, Actor, Phase, Role, Status, SubmitCheck};
-use super::rules::can_read;
+use super::rules::scope;
 use serde::{Deserialize, Serialize};
 
 /// 完成目标可能性 (运行监控).
@@ -97,12 +97,7 @@ fn not_now(message: impl Into<String>) -> Refusal {
 }
 
 fn scoped(actor: &Actor, department_id: i32, phase: Phase, action: ActionKind) -> Result<(), Refusal> {
-    if can_read(actor, department_id) {
-        Ok(())
-    } else {
-        let denial = if actor.department_id.is_none() { Denial::NoDepartment } else { Denial::OtherDepartment };
-        Err(Refusal::Forbidden { phase, action, denial })
-    }
+    scope(actor, department_id).map_err(|denial| Refusal::Forbidden { phase, action, denial })
 }
 
 /// Whether `actor` may propose a mid-year 调整 of the approved targets: the project's own

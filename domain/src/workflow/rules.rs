@@ -109,8 +109,8 @@ fn permitted(
     }
 }
 
-/// Whether the actor may touch the project at all.
-fn scope(actor: &Actor, project_department_id: i32) -> Result<(), Denial> {
+/// Whether the actor may touch the project at all, and why not.
+pub(super) fn scope(actor: &Actor, project_department_id: i32) -> Result<(), Denial> {
     match actor.role {
         Role::Admin | Role::Finance => Ok(()),
         Role::Department => match actor.department_id {
