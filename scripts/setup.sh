@@ -17,7 +17,7 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 apt_missing=()
 need_deb() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || apt_missing+=("$1"); }
 if [ "$JIXIAO_BUILD_STD" = 1 ]; then
-  for p in rustc-web cargo-web rust-web-src lld-22; do need_deb "$p"; done
+  for p in rustc-web cargo-web rust-web-src lld-22 rust-web-clippy rustfmt-web; do need_deb "$p"; done
 fi
 for p in chromium fonts-noto-cjk pkg-config; do need_deb "$p"; done
 if [ "${#apt_missing[@]}" -gt 0 ]; then

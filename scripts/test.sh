@@ -21,6 +21,11 @@ fi
 # Server builds outside cargo-leptos need the output name at compile time.
 export LEPTOS_OUTPUT_NAME=jixiao
 
+step "format and lint (rustfmt; clippy -D warnings for the server and the browser feature sets)"
+cargo fmt --all --check
+cargo clippy -p domain -p migrations -p db -p app -p jixiao --all-targets -- -D warnings
+cargo clippy -p app --features hydrate -- -D warnings
+
 step "domain (pure rules; also built for wasm32 by the release build)"
 cargo test -p domain
 # One invocation for the server side: app is built with `ssr` only (through the server), and

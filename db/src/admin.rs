@@ -1,45 +1,21 @@
-//! Administration (系统管理员 only, checked here through `domain::workflow::can_administer`):
+//! Administration (系统管理员 only, checked here through `domain::workflow::require_admin`):
 //! departments with their 主管部门, accounts, fiscal years and each year's scoring profile.
-//! Every change is audited.
+//! Every change is audited in its transaction.
 
-use crate::accounts::{self, AccountError, NewUser};
-use crate::audit::{action, entity};
-use crate::edit;
+use crate::accounts::{self, NewUser};
 use crate::entities::{department, fiscal_year, user};
-use crate::queries::UpdateError;
+use crate::error::{Error, Result};
+use crate::store;
+use crate::write::{self, Audit, Change, Write};
+use crate::Key;
 use chrono::Utc;
-use domain::scoring::Profile;
-use domain::workflow::can_administer;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use domain::input::{self, Invalid};
+use domain::vocab::{AuditAction, EntityKind, Field, ScoringProfile};
+use domain::workflow::require_admin;
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
-/// The scoring profiles a fiscal year may use.
-pub const PROFILES: [&str; 4] = ["national", "2021", "national_strict", "2021_strict"];
-
-/// The profile as administrators see it.
-pub fn profile_label(name: &str) -> &'static str {
-    match name {
-        "national" => "全国通用（产出50/效益30/满意度10/执行率10）",
-        "2021" => "2021版（含成本指标一级）",
-        "national_strict" => "全国通用 + 执行率封顶",
-        "2021_strict" => "2021版 + 执行率封顶",
-        _ => "未知方案",
-    }
-}
-
-fn require_admin(user: &user::Model) -> Result<(), UpdateError> {
-    if can_administer(&accounts::actor(user)) {
-        Ok(())
-    } else {
-        Err(UpdateError::Forbidden("只有系统管理员可以进行此操作".to_owned()))
-    }
-}
-
-/// Every fiscal year, newest first.
-pub async fn fiscal_years(db: &DatabaseConnection) -> Result<Vec<fiscal_year::Model>, sea_orm::DbErr> {
-    fiscal_year::Entity::find().order_by_desc(fiscal_year::Column::Year).all(db).await
+fn audit(admin: &user::Model, kind: EntityKind, action: AuditAction) -> Audit<'_> {
+    Audit { user: admin, at: Utc::now(), kind, project_id: None, action: Some(action) }
 }
 
 /// Creates fiscal year `year` with scoring profile `profile`.
@@ -47,33 +23,24 @@ pub async fn create_fiscal_year(
     db: &DatabaseConnection,
     admin: &user::Model,
     year: i32,
-    profile: &str,
-) -> Result<fiscal_year::Model, UpdateError> {
-    require_admin(admin)?;
+    profile: ScoringProfile,
+) -> Result<fiscal_year::Model> {
+    require_admin(&accounts::actor(admin))?;
     if !(2000..=2100).contains(&year) {
-        return Err(UpdateError::Invalid(format!("年度 {year} 不在 2000–2100 之间")));
+        return Err(Invalid::YearOutOfRange { year }.into());
     }
-    check_profile(profile)?;
-    let txn = db.begin().await?;
-    if fiscal_year::Entity::find().filter(fiscal_year::Column::Year.eq(year)).one(&txn).await?.is_some() {
-        return Err(UpdateError::Invalid(format!("{year} 年度已存在")));
+    let txn = write::begin(db).await?;
+    if store::directory::fiscal_year_by_year(&txn, year).await?.is_some() {
+        return Err(Invalid::Duplicate { field: Field::Year, value: year.to_string() }.into());
     }
-    let saved = fiscal_year::ActiveModel { year: Set(year), scoring_profile: Set(profile.to_owned()), ..Default::default() }
+    let saved = fiscal_year::ActiveModel { year: Set(year), scoring_profile: Set(Key(profile)), ..Default::default() }
         .insert(&txn)
         .await?;
-    let base = crate::audit::AuditEntry::by(admin, Utc::now(), action::CREATE, entity::FISCAL_YEAR, saved.id);
-    edit::record_changes(&txn, &base, vec![("year", None, Some(year.to_string())), ("scoring_profile", None, Some(profile.to_owned()))])
-        .await?;
+    let changes =
+        [Change::new(Field::Year, None, Some(&year)), Change::new(Field::ScoringProfile, None, Some(&Key(profile)))];
+    write::record_changes(&txn, &audit(admin, EntityKind::FiscalYear, AuditAction::Create), saved.id, &changes).await?;
     txn.commit().await?;
     Ok(saved)
-}
-
-fn check_profile(profile: &str) -> Result<(), UpdateError> {
-    if PROFILES.contains(&profile) && Profile::by_name(profile).is_some() {
-        Ok(())
-    } else {
-        Err(UpdateError::Invalid(format!("未知的评分方案“{profile}”（可用：{}）", PROFILES.join("、"))))
-    }
 }
 
 /// Sets the scoring profile of a fiscal year.
@@ -81,21 +48,22 @@ pub async fn set_scoring_profile(
     db: &DatabaseConnection,
     admin: &user::Model,
     fiscal_year_id: i32,
-    profile: &str,
-) -> Result<fiscal_year::Model, UpdateError> {
-    require_admin(admin)?;
-    check_profile(profile)?;
-    let txn = db.begin().await?;
-    let old = fiscal_year::Entity::find_by_id(fiscal_year_id).one(&txn).await?.ok_or(UpdateError::NotFound)?;
-    fiscal_year::Entity::update_many()
-        .col_expr(fiscal_year::Column::ScoringProfile, Expr::value(profile))
-        .filter(fiscal_year::Column::Id.eq(fiscal_year_id))
-        .exec(&txn)
-        .await?;
-    let base = crate::audit::AuditEntry::by(admin, Utc::now(), action::UPDATE, entity::FISCAL_YEAR, old.id);
-    edit::record_changes(&txn, &base, vec![("scoring_profile", Some(old.scoring_profile.clone()), Some(profile.to_owned()))])
-        .await?;
-    let saved = fiscal_year::Entity::find_by_id(fiscal_year_id).one(&txn).await?.ok_or(UpdateError::NotFound)?;
+    profile: ScoringProfile,
+) -> Result<fiscal_year::Model> {
+    require_admin(&accounts::actor(admin))?;
+    let txn = write::begin(db).await?;
+    let old =
+        store::directory::fiscal_year(&txn, fiscal_year_id).await?.ok_or(Error::NotFound(EntityKind::FiscalYear))?;
+    let change = Change::new(Field::ScoringProfile, Some(&old.scoring_profile), Some(&Key(profile)));
+    if change.is_change() {
+        fiscal_year::ActiveModel { id: Set(old.id), scoring_profile: Set(Key(profile)), ..Default::default() }
+            .update(&txn)
+            .await?;
+        write::record_changes(&txn, &audit(admin, EntityKind::FiscalYear, AuditAction::Update), old.id, &[change])
+            .await?;
+    }
+    let saved =
+        store::directory::fiscal_year(&txn, fiscal_year_id).await?.ok_or(Error::NotFound(EntityKind::FiscalYear))?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -106,39 +74,36 @@ pub async fn create_department(
     admin: &user::Model,
     name: &str,
     parent_id: Option<i32>,
-) -> Result<department::Model, UpdateError> {
-    require_admin(admin)?;
-    let name = edit::required_text(name, "部门名称", 100)?;
-    let txn = db.begin().await?;
-    if crate::directory::department_by_name(&txn, &name).await?.is_some() {
-        return Err(UpdateError::Invalid(format!("部门“{name}”已存在")));
+) -> Result<department::Model> {
+    require_admin(&accounts::actor(admin))?;
+    let name = input::required_text(name, Field::Name, 100)?;
+    let txn = write::begin(db).await?;
+    if store::directory::department_by_name(&txn, &name).await?.is_some() {
+        return Err(Invalid::Duplicate { field: Field::Name, value: name }.into());
     }
     if let Some(pid) = parent_id {
-        if department::Entity::find_by_id(pid).one(&txn).await?.is_none() {
-            return Err(UpdateError::Invalid("所选主管部门不存在".to_owned()));
+        if store::directory::department(&txn, pid).await?.is_none() {
+            return Err(Invalid::UnknownReference { field: Field::ParentId }.into());
         }
     }
     let saved = department::ActiveModel { name: Set(name.clone()), parent_id: Set(parent_id), ..Default::default() }
         .insert(&txn)
         .await?;
-    let base = crate::audit::AuditEntry::by(admin, Utc::now(), action::CREATE, entity::DEPARTMENT, saved.id);
-    edit::record_changes(&txn, &base, vec![("name", None, Some(name)), ("parent_id", None, parent_id.map(|p| p.to_string()))])
-        .await?;
+    let changes = [Change::new(Field::Name, None, Some(&name)), Change::new(Field::ParentId, None, parent_id.as_ref())];
+    write::record_changes(&txn, &audit(admin, EntityKind::Department, AuditAction::Create), saved.id, &changes).await?;
     txn.commit().await?;
     Ok(saved)
 }
 
 /// Creates an account as `admin` (audited).
-pub async fn create_user(db: &DatabaseConnection, admin: &user::Model, new: NewUser) -> Result<user::Model, UpdateError> {
-    require_admin(admin)?;
-    let role = accounts::role_key(new.role);
-    let saved = accounts::create_user(db, new).await.map_err(|e| match e {
-        AccountError::Db(e) => UpdateError::Db(e),
-        other => UpdateError::Invalid(other.to_string()),
-    })?;
-    let base = crate::audit::AuditEntry::by(admin, Utc::now(), action::CREATE, entity::APP_USER, saved.id);
-    edit::record_changes(db, &base, vec![("username", None, Some(saved.username.clone())), ("role", None, Some(role.to_owned()))])
-        .await?;
+pub async fn create_user(db: &DatabaseConnection, admin: &user::Model, new: NewUser) -> Result<user::Model> {
+    require_admin(&accounts::actor(admin))?;
+    let txn = write::begin(db).await?;
+    let saved = accounts::create_user_in(&txn, new).await?;
+    let changes =
+        [Change::new(Field::Username, None, Some(&saved.username)), Change::new(Field::Role, None, Some(&saved.role))];
+    write::record_changes(&txn, &audit(admin, EntityKind::User, AuditAction::Create), saved.id, &changes).await?;
+    txn.commit().await?;
     Ok(saved)
 }
 
@@ -150,26 +115,24 @@ pub async fn set_user_active(
     user_id: i32,
     active: bool,
     expected_version: i32,
-) -> Result<user::Model, UpdateError> {
-    require_admin(admin)?;
+) -> Result<user::Model> {
+    require_admin(&accounts::actor(admin))?;
     if user_id == admin.id && !active {
-        return Err(UpdateError::Invalid("不能停用自己的账号".to_owned()));
+        return Err(Invalid::CannotDeactivateSelf.into());
     }
-    let txn = db.begin().await?;
-    let old = user::Entity::find_by_id(user_id).one(&txn).await?.ok_or(UpdateError::NotFound)?;
-    let updated = user::Entity::update_many()
-        .col_expr(user::Column::Active, Expr::value(active))
-        .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1))
-        .filter(user::Column::Id.eq(user_id))
-        .filter(user::Column::Version.eq(expected_version))
-        .exec(&txn)
-        .await?;
-    if updated.rows_affected == 0 {
-        return Err(UpdateError::Conflict);
-    }
-    let base = crate::audit::AuditEntry::by(admin, Utc::now(), action::UPDATE, entity::APP_USER, old.id);
-    edit::record_changes(&txn, &base, vec![("active", Some(old.active.to_string()), Some(active.to_string()))]).await?;
-    let saved = user::Entity::find_by_id(user_id).one(&txn).await?.ok_or(UpdateError::NotFound)?;
+    let txn = write::begin(db).await?;
+    let old = store::users::one(&txn, user_id).await?.ok_or(Error::NotFound(EntityKind::User))?;
+    let changes =
+        Write::<user::Entity>::new().field(Field::Active, user::Column::Active, Some(old.active), Some(active));
+    let saved = write::upsert(
+        &txn,
+        Some(old),
+        expected_version,
+        vec![],
+        changes,
+        audit(admin, EntityKind::User, AuditAction::Update),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(saved.row)
 }

@@ -1,12 +1,13 @@
 //! The demo project: 阿合奇县电子政务办公室 2021 年「政府网站维护费及业务经费」, read by the
 //! target-table importer from the published budget disclosure it came from.
 
-use crate::accounts::{create_user, AccountError, NewUser};
-use crate::directory;
-use crate::import::to_new_project;
+use crate::accounts::{create_user, NewUser};
+use crate::error::{Error, Result};
+use crate::import::{insert_projects, to_new_project};
+use crate::store::{self, projects::NewProject};
+use domain::input::Invalid;
 use domain::workflow::Role;
-use crate::queries::{insert_project, project_count, NewProject};
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::DatabaseConnection;
 
 /// The published 2021 budget disclosure whose last part is the demo project's 绩效目标表.
 pub const SEED_TEXT: &str = include_str!("../../fixtures/000_a24f108f427dffbb.txt");
@@ -22,20 +23,22 @@ pub const DEMO_USERS: [(&str, &str, &str, Role); 3] = [
 /// What `load` did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DemoOutcome {
-    Loaded { project_id: i32 },
+    Loaded {
+        project_id: i32,
+    },
     /// The database already holds projects; nothing was changed.
     AlreadyPopulated,
 }
 
 /// Loads the demo project and the demo accounts into an empty database; leaves a populated one
 /// untouched.
-pub async fn load(db: &DatabaseConnection) -> Result<DemoOutcome, DbErr> {
-    if project_count(db).await? > 0 {
+pub async fn load(db: &DatabaseConnection) -> Result<DemoOutcome> {
+    if store::projects::count(db).await? > 0 {
         return Ok(DemoOutcome::AlreadyPopulated);
     }
-    let seed = seed_project().map_err(DbErr::Custom)?;
-    let project_id = insert_project(db, &seed).await?;
-    let department = directory::department_by_name(db, &seed.department).await?.map(|d| d.id);
+    let seed = seed_project().map_err(|e| Error::Db(sea_orm::DbErr::Custom(e)))?;
+    let project_id = insert_projects(db, std::slice::from_ref(&seed)).await?.first().copied().unwrap_or_default();
+    let department = store::directory::department_by_name(db, &seed.department).await?.map(|d| d.id);
     for (username, name, password, role) in DEMO_USERS {
         let new = NewUser {
             username: username.to_owned(),
@@ -45,9 +48,8 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoOutcome, DbErr> {
             department_id: if role == Role::Department { department } else { None },
         };
         match create_user(db, new).await {
-            Ok(_) | Err(AccountError::DuplicateUsername(_)) => {}
-            Err(AccountError::Db(e)) => return Err(e),
-            Err(e) => return Err(DbErr::Custom(e.to_string())),
+            Ok(_) | Err(Error::Invalid(Invalid::Duplicate { .. })) => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(DemoOutcome::Loaded { project_id })
@@ -61,7 +63,7 @@ pub const EXAMPLE_EVALUATION: &str = include_str!("../../docs/examples/self-eval
 pub fn seed_project() -> Result<NewProject, String> {
     let result = domain::import::import_target_tables(SEED_TEXT);
     let project = result.projects.first().ok_or("示例文本中没有找到绩效目标表")?;
-    let mut new = to_new_project(project)?;
+    let mut new = to_new_project(project).map_err(|e| e.to_string())?;
     let example: domain::selfeval::SelfEvaluation =
         serde_json::from_str(EXAMPLE_EVALUATION).map_err(|e| format!("示例自评数据无法读取：{e}"))?;
     for ind in &mut new.indicators {

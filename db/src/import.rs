@@ -1,24 +1,20 @@
-//! Storing projects read by `domain::import` from published target tables.
+//! Storing projects read by `domain::import` from published target tables, all or nothing.
 
-use crate::queries::{insert_projects, NewIndicator, NewProject};
-use crate::{DatabaseConnection, DbErr};
+use crate::error::Result;
+use crate::store::directory::{department_id_or_create, fiscal_year_id_or_create};
+use crate::store::projects::{self, NewIndicator, NewProject};
+use crate::write;
 use domain::import::{ImportResult, ImportedProject};
+use domain::input::Invalid;
+use domain::vocab::IndicatorNature;
 use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
-/// Why an import was refused; nothing was stored.
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("{0}")]
-    Invalid(String),
-    #[error("{0}")]
-    Db(#[from] DbErr),
-}
-
-/// A project ready to store, or a Chinese reason why it cannot be stored.
-pub fn to_new_project(p: &ImportedProject) -> Result<NewProject, String> {
+/// A project ready to store, or why it cannot be stored.
+pub fn to_new_project(p: &ImportedProject) -> Result<NewProject, Invalid> {
     let name = p.name.trim();
     if name.is_empty() {
-        return Err(format!("“{}”缺少项目名称", p.title));
+        return Err(Invalid::MissingProjectName { title: p.title.clone() });
     }
     let department = p
         .department
@@ -26,8 +22,8 @@ pub fn to_new_project(p: &ImportedProject) -> Result<NewProject, String> {
         .or(p.implementing_unit.as_deref())
         .map(str::trim)
         .filter(|d| !d.is_empty())
-        .ok_or_else(|| format!("项目“{name}”缺少主管部门（预算单位）"))?;
-    let year = p.year.ok_or_else(|| format!("项目“{name}”缺少年度（表头应有“（2021年）”之类的年度）"))?;
+        .ok_or_else(|| Invalid::MissingDepartment { project: name.to_owned() })?;
+    let year = p.year.ok_or_else(|| Invalid::MissingYear { project: name.to_owned() })?;
     Ok(NewProject {
         department: department.to_owned(),
         year,
@@ -47,24 +43,47 @@ pub fn to_new_project(p: &ImportedProject) -> Result<NewProject, String> {
                 name: i.name.clone(),
                 target_text: i.target_text.clone(),
                 weight: i.weight,
-                direction: i.comparator_column.clone(),
+                direction: i.comparator_column.as_deref().and_then(IndicatorNature::from_column),
                 core: i.core,
             })
             .collect(),
     })
 }
 
+/// Stores one project with its indicators in the caller's transaction, creating its department
+/// and fiscal year when they do not exist yet; a project of the same name, department and year
+/// is refused.
+pub async fn insert_project_in(conn: &impl ConnectionTrait, new: &NewProject) -> Result<i32> {
+    let department_id = department_id_or_create(conn, &new.department).await?;
+    let fiscal_year_id = fiscal_year_id_or_create(conn, new.year).await?;
+    if projects::find_by_name(conn, department_id, fiscal_year_id, &new.name).await?.is_some() {
+        return Err(Invalid::DuplicateProject {
+            year: new.year,
+            department: new.department.clone(),
+            project: new.name.clone(),
+        }
+        .into());
+    }
+    Ok(projects::insert(conn, new, department_id, fiscal_year_id).await?)
+}
+
+/// Stores several projects all-or-nothing: one transaction, rolled back on the first error.
+pub async fn insert_projects(db: &DatabaseConnection, new: &[NewProject]) -> Result<Vec<i32>> {
+    let txn = write::begin(db).await?;
+    let mut ids = Vec::with_capacity(new.len());
+    for p in new {
+        ids.push(insert_project_in(&txn, p).await?);
+    }
+    txn.commit().await?;
+    Ok(ids)
+}
+
 /// Stores every project of an import, all-or-nothing. Refuses an import without projects or
 /// with a project that lacks its name, department or year.
-pub async fn store(db: &DatabaseConnection, result: &ImportResult) -> Result<Vec<i32>, ImportError> {
+pub async fn store(db: &DatabaseConnection, result: &ImportResult) -> Result<Vec<i32>> {
     if result.projects.is_empty() {
-        return Err(ImportError::Invalid("文本中没有找到绩效目标表（应有“项目支出绩效目标表”之类的标题）".into()));
+        return Err(Invalid::NoTables.into());
     }
-    let projects = result
-        .projects
-        .iter()
-        .map(to_new_project)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(ImportError::Invalid)?;
-    Ok(insert_projects(db, &projects).await?)
+    let projects = result.projects.iter().map(to_new_project).collect::<Result<Vec<_>, _>>()?;
+    insert_projects(db, &projects).await
 }

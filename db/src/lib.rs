@@ -1,27 +1,27 @@
-//! jixiao persistence (server-only): the database connection, sea-orm entities, queries and
-//! the demo data. Nothing here is compiled into the WASM bundle.
+//! jixiao persistence (server-only): the connection, entities, reads per table (`store`), the
+//! shared write path (`write`), the cycle's writes (`cycle`), accounts and administration.
+//! Nothing here is compiled into the WASM bundle.
+//!
+//! Layers, each using only the ones before it: `column`, `error` → `entities` → `store` →
+//! `write` → `cycle`, `accounts`, `admin`, `import` → `demo`.
 
 pub mod accounts;
 pub mod admin;
-pub mod amount;
-pub mod audit;
-pub mod comments;
+pub mod column;
+pub mod cycle;
 pub mod demo;
-pub mod edit;
 pub mod entities;
-pub mod evaluation;
+pub mod error;
 pub mod import;
-pub mod monitoring;
-pub mod queries;
 pub mod session_store;
+pub mod store;
 pub mod testing;
-pub mod versions;
-pub mod workflow;
+pub mod write;
 
-pub use amount::Amount;
-pub use queries::UpdateError;
-pub use session_store::DbSessionStore;
+pub use column::{Amount, Key};
+pub use error::{Error, Result};
 pub use sea_orm::{DatabaseConnection, DbErr};
+pub use session_store::DbSessionStore;
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database};
@@ -34,21 +34,22 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_file_path(url) {
         if let Some(parent) = std::path::Path::new(path).parent() {
             if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    DbErr::Custom(format!("无法创建数据库目录 {}: {e}", parent.display()))
-                })?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| DbErr::Custom(format!("无法创建数据库目录 {}: {e}", parent.display())))?;
             }
         }
     }
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false);
     if url.starts_with("sqlite:") {
-        // SQLite serialises writers; a few connections are plenty. These options apply to every
-        // pooled connection (sqlx turns foreign keys on by default; WAL lets readers proceed
-        // during a write).
-        opts.max_connections(4).min_connections(1).map_sqlx_sqlite_opts(|o| {
+        // SQLite serialises writers (`write::begin` takes the write lock first, and a waiting
+        // writer retries for the busy timeout); a few connections are plenty. These options apply
+        // to every pooled connection (sqlx turns foreign keys on by default; WAL lets readers
+        // proceed during a write).
+        opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
             o.foreign_keys(true)
                 .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .busy_timeout(std::time::Duration::from_secs(10))
         });
     }
@@ -80,4 +81,3 @@ mod tests {
         assert_eq!(sqlite_file_path("postgres://127.0.0.1/test"), None);
     }
 }
-pub mod directory;

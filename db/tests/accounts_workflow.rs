@@ -2,15 +2,17 @@
 //! and the audit log, each on SQLite and on PostgreSQL.
 
 use chrono::{DateTime, Duration, Utc};
-use db::accounts::{self, AccountError, LoginError, NewUser};
-use db::audit;
+use db::accounts::{self, NewUser};
+use db::cycle::{declaration, transition};
 use db::entities::user;
-use db::queries::{self, UpdateError};
 use db::session_store::{self, DbSessionStore};
+use db::store::{audit, phases, projects, users};
 use db::testing::TestDb;
-use db::workflow::{self, WorkflowError};
-use domain::workflow::{Action, Denial, Phase, Refusal, Role, Status, SubmitCheck};
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use db::Error;
+use domain::input::Invalid;
+use domain::vocab::{AuditAction, EntityKind, Field};
+use domain::workflow::{Action, Denial, LoginRefusal, Phase, Refusal, Role, Status, SubmitCheck};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 use std::collections::HashMap;
 use tower_sessions::cookie::time::{Duration as TimeDuration, OffsetDateTime};
 use tower_sessions::session::{Id, Record};
@@ -20,16 +22,22 @@ use tower_sessions::{ExpiredDeletion, SessionStore};
 mod common;
 use common::{act, new_user, setup, PASSWORD};
 
-fn invalid(r: Result<user::Model, AccountError>) -> String {
+fn invalid(r: Result<user::Model, Error>) -> String {
     match r {
-        Err(AccountError::Invalid(m)) => m,
+        Err(Error::Invalid(m)) => m.to_string(),
         other => panic!("expected a validation error, got {other:?}"),
     }
 }
 
+/// An audit row's old and new value as users read them.
+fn shown(l: &db::entities::audit_log::Model) -> (Option<String>, Option<String>) {
+    let show = |v: &Option<String>| v.as_ref().map(|v| l.field.map_or_else(|| v.clone(), |f| f.0.display_value(v)));
+    (show(&l.old_value), show(&l.new_value))
+}
+
 async fn accounts_are_created_and_checked(t: &TestDb) {
     let f = setup(t).await;
-    assert_eq!(f.alice.role, "department");
+    assert_eq!(f.alice.role.0, Role::Department);
     assert_eq!(f.alice.department_id, Some(f.dept_a));
     assert_eq!(f.bob.department_id, Some(f.dept_b));
     assert!(f.alice.active && f.alice.failed_logins == 0 && f.alice.version == 0 && f.alice.locked_until.is_none());
@@ -43,7 +51,9 @@ async fn accounts_are_created_and_checked(t: &TestDb) {
     assert!(!accounts::password_matches(PASSWORD, "not a hash"));
 
     let dup = accounts::create_user(&t.db, new_user(" alice ", Role::Department, Some(f.dept_a))).await;
-    let Err(e @ AccountError::DuplicateUsername(_)) = dup else { panic!("duplicate accepted: {dup:?}") };
+    let Err(e @ Error::Invalid(Invalid::Duplicate { field: Field::Username, .. })) = dup else {
+        panic!("duplicate accepted: {dup:?}")
+    };
     assert_eq!(e.to_string(), "用户名“alice”已被使用，请换一个用户名");
 
     let short = NewUser { password: "short".into(), ..new_user("carol", Role::Finance, None) };
@@ -62,19 +72,22 @@ async fn accounts_are_created_and_checked(t: &TestDb) {
     let nowhere = new_user("carol", Role::Department, Some(f.dept_b + 1000));
     assert_eq!(invalid(accounts::create_user(&t.db, nowhere).await), "所选部门不存在");
 
-    let users = accounts::list_users(&t.db).await.unwrap();
+    let users = users::all(&t.db).await.unwrap();
     let names: Vec<&str> = users.iter().map(|u| u.username.as_str()).collect();
     // After the demo's own accounts.
     assert_eq!(names[names.len() - 4..], ["root", "reviewer", "alice", "bob"]);
-    assert_eq!(accounts::find_user(&t.db, f.bob.id).await.unwrap().as_ref(), Some(&f.bob));
-    assert_eq!(accounts::find_user(&t.db, f.bob.id + 100).await.unwrap(), None);
+    assert_eq!(users::one(&t.db, f.bob.id).await.unwrap().as_ref(), Some(&f.bob));
+    assert_eq!(users::one(&t.db, f.bob.id + 100).await.unwrap(), None);
 
     let alice = accounts::actor(&f.alice);
     assert_eq!((alice.user_id, alice.role, alice.department_id), (f.alice.id, Role::Department, Some(f.dept_a)));
     assert_eq!(accounts::actor(&f.admin).role, Role::Admin);
     assert_eq!(accounts::actor(&f.finance).role, Role::Finance);
-    let odd = accounts::actor(&user::Model { role: "superuser".into(), ..f.admin.clone() });
-    assert_eq!((odd.role, odd.department_id), (Role::Department, None), "unknown role can do nothing");
+    // A role the vocabulary does not know cannot even be read, so it can do nothing.
+    t.db.execute_unprepared(&format!("UPDATE app_user SET role = 'superuser' WHERE id = {}", f.admin.id))
+        .await
+        .unwrap();
+    assert!(users::one(&t.db, f.admin.id).await.is_err(), "unknown role can do nothing");
 }
 
 async fn login_is_throttled(t: &TestDb) {
@@ -95,20 +108,20 @@ async fn login_is_throttled(t: &TestDb) {
     login("alice", PASSWORD, t0).await.unwrap();
     for i in 0..4 {
         let e = login("alice", "wrong password", t0 + Duration::seconds(i)).await.unwrap_err();
-        assert!(matches!(e, LoginError::InvalidCredentials), "{e:?}");
+        assert!(matches!(e, Error::Login(LoginRefusal::InvalidCredentials)), "{e:?}");
     }
-    assert_eq!(accounts::find_user(&t.db, f.alice.id).await.unwrap().unwrap().failed_logins, 4);
+    assert_eq!(users::one(&t.db, f.alice.id).await.unwrap().unwrap().failed_logins, 4);
     // The fifth consecutive failure locks for 15 minutes.
     let fifth = t0 + Duration::seconds(10);
     let e = login("alice", "wrong password", fifth).await.unwrap_err();
-    let LoginError::Locked { until, minutes_left } = e else { panic!("expected a lock, got {e:?}") };
+    let Error::Login(LoginRefusal::Locked { until, minutes_left }) = e else { panic!("expected a lock, got {e:?}") };
     assert_eq!((until, minutes_left), (fifth + Duration::minutes(15), 15));
     // 02:00:10 UTC is 10:00 in Beijing; the lock ends at 10:15.
     assert_eq!(e.to_string(), "登录失败次数过多，账号已临时锁定，请于15分钟后（北京时间 10:15 之后）重试");
 
     // While locked, even the right password is refused.
     let e = login("alice", PASSWORD, fifth + Duration::minutes(14)).await.unwrap_err();
-    assert!(matches!(e, LoginError::Locked { minutes_left: 1, .. }), "{e:?}");
+    assert!(matches!(e, Error::Login(LoginRefusal::Locked { minutes_left: 1, .. })), "{e:?}");
     // Other accounts are unaffected.
     login("bob", PASSWORD, fifth).await.unwrap();
     // After 15 minutes the right password works and clears the lock.
@@ -120,15 +133,18 @@ async fn login_is_throttled(t: &TestDb) {
     off.active = Set(false);
     off.update(&t.db).await.unwrap();
     let later = fifth + Duration::hours(1);
-    assert!(matches!(login("alice", PASSWORD, later).await, Err(LoginError::Inactive)));
+    assert!(matches!(login("alice", PASSWORD, later).await, Err(Error::Login(LoginRefusal::Inactive))));
     assert_eq!(login("alice", PASSWORD, later).await.unwrap_err().to_string(), "账号已停用，请联系系统管理员");
-    assert!(matches!(login("alice", "wrong password", later).await, Err(LoginError::InvalidCredentials)));
+    assert!(matches!(
+        login("alice", "wrong password", later).await,
+        Err(Error::Login(LoginRefusal::InvalidCredentials))
+    ));
 
     // Every attempt is in the audit log: 4 + 1 (bob) + 1 successes, 1 + 1 + 5 + 1 + 2 + 1 failures.
     let log = audit::all(&t.db).await.unwrap();
-    let count = |a: &str| log.iter().filter(|l| l.action == a).count();
-    assert_eq!((count("login"), count("login_failed")), (4, 11));
-    assert!(log.iter().all(|l| l.entity == "app_user" && l.project_id.is_none()));
+    let count = |a: AuditAction| log.iter().filter(|l| l.action.0 == a).count();
+    assert_eq!((count(AuditAction::Login), count(AuditAction::LoginFailed)), (4, 11));
+    assert!(log.iter().all(|l| l.entity.0 == EntityKind::User && l.project_id.is_none()));
     let nobody = log.iter().find(|l| l.username == "nobody").unwrap();
     assert_eq!((nobody.user_id, nobody.entity_id), (None, 0));
     assert!(log.iter().any(|l| l.new_value.as_deref().is_some_and(|v| v.contains("连续第5次"))));
@@ -185,92 +201,87 @@ fn returned(reason: &str) -> Action {
 async fn declaration_cycle(t: &TestDb) {
     let f = setup(t).await;
     let p = f.project_id;
-    let declaration = || workflow::phase_state(&t.db, p, Phase::Declaration);
+    let declaration = || phases::state(&t.db, p, Phase::Declaration);
     let history = || audit::for_project(&t.db, p);
     let start = declaration().await.unwrap();
     assert_eq!((start.status, start.version, start.updated_at), (Status::Draft, 0, None));
-    let states = workflow::project_phases(&t.db, p).await.unwrap();
+    let states = phases::of_project(&t.db, p).await.unwrap();
     let statuses: Vec<Status> = states.iter().map(|s| s.status).collect();
     assert_eq!(statuses, [Status::Draft, Status::Filling, Status::Draft]);
 
     // Refusals change nothing: another department, a role that never submits, a failed check.
     let e = act(t, &f, &f.bob, Phase::Declaration, Action::Submit, Some(0)).await.unwrap_err();
-    assert!(matches!(e, WorkflowError::Refused(Refusal::Forbidden { denial: Denial::OtherDepartment, .. })), "{e:?}");
+    assert!(matches!(e, Error::Refused(Refusal::Forbidden { denial: Denial::OtherDepartment, .. })), "{e:?}");
     assert_eq!(e.to_string(), "只能查看和办理本部门的项目");
     let e = act(t, &f, &f.finance, Phase::Declaration, Action::Submit, None).await.unwrap_err();
     assert_eq!(e.to_string(), "财政局审核人员不能执行“提交”操作");
     let failing = SubmitCheck { weights_ok: false, ..SubmitCheck::default() };
     let alice = accounts::actor(&f.alice);
-    let e = workflow::apply_transition(
-        &t.db,
-        &alice,
-        &f.alice,
-        p,
-        Phase::Declaration,
-        &Action::Submit,
-        Some(&failing),
-        None,
-    )
-    .await
-    .unwrap_err();
-    assert!(matches!(e, WorkflowError::Refused(Refusal::RulesNotMet { .. })), "{e:?}");
+    let e = transition::apply(&t.db, &alice, &f.alice, p, Phase::Declaration, &Action::Submit, Some(&failing), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Refused(Refusal::RulesNotMet { .. })), "{e:?}");
     let e = act(t, &f, &f.alice, Phase::Declaration, Action::Approve, None).await.unwrap_err();
-    assert!(matches!(e, WorkflowError::Refused(Refusal::Forbidden { .. })), "{e:?}");
-    let missing =
-        workflow::apply_transition(&t.db, &alice, &f.alice, p + 99, Phase::Declaration, &Action::Submit, None, None);
-    assert!(matches!(missing.await, Err(WorkflowError::NotFound)));
+    assert!(matches!(e, Error::Refused(Refusal::Forbidden { .. })), "{e:?}");
+    let missing = transition::apply(&t.db, &alice, &f.alice, p + 99, Phase::Declaration, &Action::Submit, None, None);
+    assert!(matches!(missing.await, Err(Error::NotFound(EntityKind::Project))));
     assert_eq!(declaration().await.unwrap(), start);
     assert!(history().await.unwrap().is_empty());
 
     // 提交 → 退回 (with reason) → 提交 → 批复.
     let row = act(t, &f, &f.alice, Phase::Declaration, Action::Submit, Some(0)).await.unwrap();
     assert_eq!(
-        (row.phase.as_str(), row.status.as_str(), row.version, row.updated_by),
-        ("declaration", "submitted", 1, Some(f.alice.id))
+        (row.phase, row.status, row.version, row.updated_by),
+        (Phase::Declaration, Status::Submitted, 1, Some(f.alice.id))
     );
     let e = act(t, &f, &f.finance, Phase::Declaration, returned("   "), Some(1)).await.unwrap_err();
     assert_eq!(e.to_string(), "退回须填写原因");
     let row = act(t, &f, &f.finance, Phase::Declaration, returned("  指标值不够具体  "), Some(1)).await.unwrap();
-    assert_eq!((row.status.as_str(), row.version), ("returned", 2));
+    assert_eq!((row.status, row.version), (Status::Returned, 2));
     let state = declaration().await.unwrap();
     assert_eq!((state.status, state.return_reason.as_deref()), (Status::Returned, Some("指标值不够具体")));
     assert_eq!(state.updated_by, Some(f.finance.id));
     let row = act(t, &f, &f.alice, Phase::Declaration, Action::Submit, Some(2)).await.unwrap();
-    assert_eq!((row.status.as_str(), row.return_reason, row.version), ("submitted", None, 3));
+    assert_eq!((row.status, row.return_reason, row.version), (Status::Submitted, None, 3));
     let e = act(t, &f, &f.alice, Phase::Declaration, Action::Submit, Some(3)).await.unwrap_err();
     assert_eq!(e.to_string(), "目标申报当前为“已提交”，不能提交");
     let row = act(t, &f, &f.finance, Phase::Declaration, Action::Approve, Some(3)).await.unwrap();
-    assert_eq!((row.status.as_str(), row.version), ("approved", 4));
-    assert_eq!(workflow::phase_status(&t.db, p, Phase::Declaration).await.unwrap(), Status::Approved);
+    assert_eq!((row.status, row.version), (Status::Approved, 4));
+    assert_eq!(phases::status(&t.db, p, Phase::Declaration).await.unwrap(), Status::Approved);
     let e = act(t, &f, &f.alice, Phase::Declaration, Action::Edit, None).await.unwrap_err();
-    assert!(matches!(e, WorkflowError::Refused(Refusal::Locked { .. })), "{e:?}");
+    assert!(matches!(e, Error::Refused(Refusal::Locked { .. })), "{e:?}");
+    let row_id = phases::row(&t.db, p, Phase::Declaration).await.unwrap().unwrap().id;
 
     // One audit row per status change, plus one for the reason; newest first.
     let log = history().await.unwrap();
-    let changes: Vec<(&str, &str, Option<&str>, Option<&str>)> = log
+    let changes: Vec<(&str, &str, Option<String>, Option<String>)> = log
         .iter()
         .map(|l| {
-            (l.username.as_str(), l.field.as_deref().unwrap_or(""), l.old_value.as_deref(), l.new_value.as_deref())
+            let (old, new) = shown(l);
+            (l.username.as_str(), l.field.map_or("", |f| f.0.key()), old, new)
         })
         .collect();
+    let s = |v: &str| Some(v.to_owned());
     assert_eq!(
         changes,
         [
-            ("reviewer", "status", Some("已提交"), Some("已批复")),
-            ("alice", "status", Some("退回"), Some("已提交")),
-            ("reviewer", "return_reason", None, Some("指标值不够具体")),
-            ("reviewer", "status", Some("已提交"), Some("退回")),
-            ("alice", "status", Some("草稿"), Some("已提交")),
+            ("reviewer", "status", s("已提交"), s("已批复")),
+            ("alice", "status", s("退回"), s("已提交")),
+            ("reviewer", "return_reason", None, s("指标值不够具体")),
+            ("reviewer", "status", s("已提交"), s("退回")),
+            ("alice", "status", s("草稿"), s("已提交")),
         ]
     );
-    assert!(log.iter().all(|l| l.action == "transition" && l.entity == "project_phase" && l.entity_id == row.id));
+    assert!(log.iter().all(|l| l.action.0 == AuditAction::Transition
+        && l.entity.0 == EntityKind::ProjectPhase
+        && l.entity_id == row_id));
     assert!(log.iter().all(|l| l.project_id == Some(p)));
 
     // The admin reopens with a reason; back to 草稿.
     let row = act(t, &f, &f.admin, Phase::Declaration, Action::Reopen { reason: "调整年度目标".into() }, Some(4))
         .await
         .unwrap();
-    assert_eq!((row.status.as_str(), row.return_reason.as_deref(), row.version), ("draft", Some("调整年度目标"), 5));
+    assert_eq!((row.status, row.return_reason.as_deref(), row.version), (Status::Draft, Some("调整年度目标"), 5));
     assert_eq!(history().await.unwrap().len(), 7);
 }
 
@@ -278,10 +289,10 @@ async fn later_phases_wait_for_approval(t: &TestDb) {
     let f = setup(t).await;
     for phase in [Phase::Monitoring, Phase::SelfEvaluation] {
         let e = act(t, &f, &f.alice, phase, Action::Submit, None).await.unwrap_err();
-        assert!(matches!(e, WorkflowError::Unavailable { .. }), "{e:?}");
+        assert!(matches!(e, Error::Invalid(Invalid::PhaseUnavailable { .. })), "{e:?}");
         // Another department learns nothing, not even that the phase is closed.
         let e = act(t, &f, &f.bob, phase, Action::Submit, None).await.unwrap_err();
-        assert!(matches!(e, WorkflowError::Refused(Refusal::Forbidden { .. })), "{e:?}");
+        assert!(matches!(e, Error::Refused(Refusal::Forbidden { .. })), "{e:?}");
     }
     let e = act(t, &f, &f.alice, Phase::Monitoring, Action::Submit, None).await.unwrap_err();
     assert_eq!(e.to_string(), "运行监控须在目标申报批复后才能办理");
@@ -290,14 +301,14 @@ async fn later_phases_wait_for_approval(t: &TestDb) {
     act(t, &f, &f.alice, Phase::Declaration, Action::Submit, None).await.unwrap();
     act(t, &f, &f.finance, Phase::Declaration, Action::Approve, None).await.unwrap();
     let row = act(t, &f, &f.alice, Phase::Monitoring, Action::Submit, Some(0)).await.unwrap();
-    assert_eq!((row.phase.as_str(), row.status.as_str(), row.version), ("monitoring", "submitted", 1));
+    assert_eq!((row.phase, row.status, row.version), (Phase::Monitoring, Status::Submitted, 1));
     act(t, &f, &f.finance, Phase::Monitoring, Action::Approve, Some(1)).await.unwrap();
-    assert_eq!(workflow::phase_status(&t.db, f.project_id, Phase::Monitoring).await.unwrap(), Status::Reviewed);
+    assert_eq!(phases::status(&t.db, f.project_id, Phase::Monitoring).await.unwrap(), Status::Reviewed);
     act(t, &f, &f.alice, Phase::SelfEvaluation, Action::Submit, None).await.unwrap();
     act(t, &f, &f.finance, Phase::SelfEvaluation, Action::StartReview, None).await.unwrap();
     act(t, &f, &f.finance, Phase::SelfEvaluation, Action::Approve, None).await.unwrap();
     let statuses: Vec<Status> =
-        workflow::project_phases(&t.db, f.project_id).await.unwrap().iter().map(|s| s.status).collect();
+        phases::of_project(&t.db, f.project_id).await.unwrap().iter().map(|s| s.status).collect();
     assert_eq!(statuses, [Status::Approved, Status::Reviewed, Status::Rated]);
     assert_eq!(audit::for_project(&t.db, f.project_id).await.unwrap().len(), 7);
 }
@@ -307,48 +318,48 @@ async fn stale_versions_conflict(t: &TestDb) {
     let p = f.project_id;
     // An edit is only checked: the status and the version stay, and nothing is audited.
     let row = act(t, &f, &f.admin, Phase::Declaration, Action::Edit, Some(0)).await.unwrap();
-    assert_eq!((row.status.as_str(), row.version, row.updated_by), ("draft", 0, None));
+    assert_eq!((row.status, row.version, row.updated_by), (Status::Draft, 0, None));
     assert_eq!(act(t, &f, &f.alice, Phase::Declaration, Action::Edit, None).await.unwrap(), row);
     // Nobody has changed the phase: only version 0 is current.
     let e = act(t, &f, &f.alice, Phase::Declaration, Action::Submit, Some(1)).await.unwrap_err();
-    assert!(matches!(e, WorkflowError::Conflict), "{e:?}");
+    assert!(matches!(e, Error::Stale), "{e:?}");
     act(t, &f, &f.alice, Phase::Declaration, Action::Submit, Some(0)).await.unwrap();
-    let before = workflow::phase_state(&t.db, p, Phase::Declaration).await.unwrap();
+    let before = phases::state(&t.db, p, Phase::Declaration).await.unwrap();
     let e = act(t, &f, &f.finance, Phase::Declaration, returned("重复"), Some(0)).await.unwrap_err();
-    assert!(matches!(e, WorkflowError::Conflict), "{e:?}");
+    assert!(matches!(e, Error::Stale), "{e:?}");
     assert_eq!(e.to_string(), "数据已被他人修改，请刷新后重试");
-    assert_eq!(workflow::phase_state(&t.db, p, Phase::Declaration).await.unwrap(), before);
+    assert_eq!(phases::state(&t.db, p, Phase::Declaration).await.unwrap(), before);
     assert_eq!((before.status, before.version), (Status::Submitted, 1));
     assert_eq!(audit::for_project(&t.db, p).await.unwrap().len(), 1);
     // 运行监控 is not open yet, not even for the admin's edits.
     let row = act(t, &f, &f.admin, Phase::Monitoring, Action::Edit, None).await;
-    assert!(matches!(row, Err(WorkflowError::Unavailable { .. })), "{row:?}");
+    assert!(matches!(row, Err(Error::Invalid(Invalid::PhaseUnavailable { .. }))), "{row:?}");
 }
 
 async fn indicator_targets_use_optimistic_locking(t: &TestDb) {
     let f = setup(t).await;
     let p = f.project_id;
-    let first = queries::indicators(&t.db, p).await.unwrap().remove(0);
+    let first = projects::indicators(&t.db, p).await.unwrap().remove(0);
     assert_eq!((first.target_text.as_str(), first.version), ("1座", 0));
     let update = |user: &user::Model, text: &'static str, version: i32| {
         let user = user.clone();
         let db = t.db.clone();
-        async move { queries::update_indicator_target(&db, &user, first.id, text, version).await }
+        async move { declaration::update_indicator_target(&db, &user, first.id, text, version).await }
     };
 
     let saved = update(&f.alice, " 2座 ", 0).await.unwrap();
     assert_eq!((saved.target_text.as_str(), saved.version), ("2座", 1));
     // Someone still looking at version 0 is refused, and nothing changes.
     let e = update(&f.admin, "3座", 0).await.unwrap_err();
-    assert!(matches!(e, UpdateError::Conflict), "{e:?}");
+    assert!(matches!(e, Error::Stale), "{e:?}");
     assert_eq!(e.to_string(), "数据已被他人修改，请刷新后重试");
     let e = update(&f.bob, "4座", 1).await.unwrap_err();
-    assert!(matches!(e, UpdateError::Refused(Refusal::Forbidden { .. })), "{e:?}");
+    assert!(matches!(e, Error::Refused(Refusal::Forbidden { .. })), "{e:?}");
     let e = update(&f.finance, "4座", 1).await.unwrap_err();
     assert_eq!(e.to_string(), "财政局审核人员不能执行“修改”操作");
-    assert!(matches!(update(&f.alice, "   ", 1).await, Err(UpdateError::Invalid(_))));
-    let e = queries::update_indicator_target(&t.db, &f.alice, first.id + 1000, "1座", 0).await.unwrap_err();
-    assert!(matches!(e, UpdateError::NotFound), "{e:?}");
+    assert!(matches!(update(&f.alice, "   ", 1).await, Err(Error::Invalid(_))));
+    let e = declaration::update_indicator_target(&t.db, &f.alice, first.id + 1000, "1座", 0).await.unwrap_err();
+    assert!(matches!(e, Error::NotFound(EntityKind::Indicator)), "{e:?}");
     // The same text again writes nothing.
     assert_eq!(update(&f.alice, "2座", 1).await.unwrap().version, 1);
     let saved = update(&f.admin, "3座", 1).await.unwrap();
@@ -357,33 +368,35 @@ async fn indicator_targets_use_optimistic_locking(t: &TestDb) {
     let log = audit::for_project(&t.db, p).await.unwrap();
     let changes: Vec<(&str, &str, Option<&str>, Option<&str>)> = log
         .iter()
-        .map(|l| (l.username.as_str(), l.action.as_str(), l.old_value.as_deref(), l.new_value.as_deref()))
+        .map(|l| (l.username.as_str(), l.action.0.key(), l.old_value.as_deref(), l.new_value.as_deref()))
         .collect();
     assert_eq!(changes, [("root", "update", Some("2座"), Some("3座")), ("alice", "update", Some("1座"), Some("2座"))]);
-    assert!(log.iter().all(|l| l.entity == "indicator" && l.entity_id == first.id));
-    assert!(log.iter().all(|l| l.field.as_deref() == Some("target_text")));
+    assert!(log.iter().all(|l| l.entity.0 == EntityKind::Indicator && l.entity_id == first.id));
+    assert!(log.iter().all(|l| l.field.map(|f| f.0) == Some(Field::TargetText)));
 
     // Once the targets are 已批复 they are locked.
     act(t, &f, &f.alice, Phase::Declaration, Action::Submit, None).await.unwrap();
     act(t, &f, &f.finance, Phase::Declaration, Action::Approve, None).await.unwrap();
     let e = update(&f.alice, "5座", 2).await.unwrap_err();
-    assert!(matches!(e, UpdateError::Refused(Refusal::Locked { .. })), "{e:?}");
+    assert!(matches!(e, Error::Refused(Refusal::Locked { .. })), "{e:?}");
     let unchanged = db::entities::indicator::Entity::find_by_id(first.id).one(&t.db).await.unwrap().unwrap();
     assert_eq!((unchanged.target_text.as_str(), unchanged.version), ("3座", 2));
     assert_eq!(audit::for_project(&t.db, p).await.unwrap().len(), 4);
 }
 
-/// The cycle and accounts migrations revert cleanly and apply again.
+/// The vocabulary, cycle and accounts migrations revert cleanly and apply again.
 async fn accounts_migration_reverts(t: &TestDb) {
     use migrations::MigratorTrait;
     let f = setup(t).await;
+    migrations::Migrator::down(&t.db, Some(1)).await.expect("vocabulary migration reverts");
+    assert_eq!(projects::indicators(&t.db, f.project_id).await.map(|i| i.len()).ok(), Some(17), "same columns");
     migrations::Migrator::down(&t.db, Some(1)).await.expect("cycle migration reverts");
-    assert_eq!(queries::indicators(&t.db, f.project_id).await.map(|i| i.len()).ok(), None, "no weight column");
+    assert_eq!(projects::indicators(&t.db, f.project_id).await.map(|i| i.len()).ok(), None, "no weight column");
     migrations::Migrator::down(&t.db, Some(1)).await.expect("accounts migration reverts");
-    assert_eq!(queries::indicators(&t.db, f.project_id).await.map(|i| i.len()).ok(), None, "no version column");
+    assert_eq!(projects::indicators(&t.db, f.project_id).await.map(|i| i.len()).ok(), None, "no version column");
     db::migrate(&t.db).await.expect("and applies again");
-    assert!(queries::indicators(&t.db, f.project_id).await.unwrap().iter().all(|i| i.version == 0));
-    assert!(accounts::list_users(&t.db).await.unwrap().is_empty());
+    assert!(projects::indicators(&t.db, f.project_id).await.unwrap().iter().all(|i| i.version == 0));
+    assert!(users::all(&t.db).await.unwrap().is_empty());
 }
 
 on_both_databases!(

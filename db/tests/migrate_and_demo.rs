@@ -1,7 +1,7 @@
 //! Migrations and the demo load, against SQLite and PostgreSQL.
 
 use db::demo::{self, DemoOutcome};
-use db::queries;
+use db::store::projects as queries;
 use db::testing::TestDb;
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -15,7 +15,7 @@ async fn migrate_and_load_demo(t: &TestDb) {
     let DemoOutcome::Loaded { project_id } = outcome else { panic!("expected a fresh load, got {outcome:?}") };
     assert_eq!(demo::load(&t.db).await.unwrap(), DemoOutcome::AlreadyPopulated);
 
-    let projects = queries::list_projects(&t.db).await.unwrap();
+    let projects = queries::list(&t.db).await.unwrap();
     assert_eq!(projects.len(), 1);
     let row = &projects[0];
     assert_eq!(row.project.id, project_id);
@@ -33,11 +33,14 @@ async fn migrate_and_load_demo(t: &TestDb) {
     assert_eq!(indicators[0].name, "维护 LED 屏幕数量");
     assert_eq!(indicators[0].target_text, "1座");
     let cost = indicators.iter().find(|i| i.name == "维护、测评网站成本").unwrap();
-    assert_eq!((cost.level1.as_str(), cost.level2.as_str(), cost.target_text.as_str()), ("产出指标", "成本指标", "≤40000 元/年"));
+    assert_eq!(
+        (cost.level1.as_str(), cost.level2.as_str(), cost.target_text.as_str()),
+        ("产出指标", "成本指标", "≤40000 元/年")
+    );
     let per_level1 = |l1: &str| indicators.iter().filter(|i| i.level1 == l1).count();
     assert_eq!((per_level1("产出指标"), per_level1("效益指标"), per_level1("满意度指标")), (13, 2, 2));
 
-    assert!(queries::project(&t.db, project_id + 1000).await.unwrap().is_none());
+    assert!(queries::one(&t.db, project_id + 1000).await.unwrap().is_none());
     assert!(queries::indicators(&t.db, project_id + 1000).await.unwrap().is_empty());
 }
 
@@ -49,8 +52,8 @@ async fn decimals_are_exact(t: &TestDb) {
     p.funds_total = Decimal::from_str("968.191834").unwrap();
     p.funds_fiscal = Decimal::from_str("0.000001").unwrap();
     p.funds_other = Decimal::from_str("123456789.1").unwrap();
-    let id = queries::insert_project(&t.db, &p).await.unwrap();
-    let back = queries::project(&t.db, id).await.unwrap().unwrap().project;
+    let id = db::import::insert_projects(&t.db, std::slice::from_ref(&p)).await.unwrap()[0];
+    let back = queries::one(&t.db, id).await.unwrap().unwrap().project;
     assert_eq!(back.funds_total.0, p.funds_total);
     assert_eq!(back.funds_fiscal.0, p.funds_fiscal);
     assert_eq!(back.funds_other.0, p.funds_other);

@@ -1,14 +1,15 @@
 //! Every transition the table allows, and every one it refuses, stored through
-//! `db::workflow::apply_transition` on SQLite and PostgreSQL: for each phase, each status, each
+//! `db::cycle::transition::apply` on SQLite and PostgreSQL: for each phase, each status, each
 //! action and each actor (own department, other department, finance, admin), the stored outcome
 //! matches `domain::workflow::transition`; a refusal changes nothing, a success writes the new
 //! status, bumps the version and appends its audit rows.
 
 use db::accounts;
-use db::audit;
+use db::cycle::transition::apply;
 use db::entities::{project_phase, user};
+use db::store::{audit, phases};
 use db::testing::TestDb;
-use db::workflow::{self, WorkflowError};
+use db::{Error, Key};
 use domain::workflow::{transition, Action, ActionKind, Phase, Status, SubmitCheck};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
@@ -22,14 +23,14 @@ async fn force(t: &TestDb, f: &Fixture, phase: Phase, status: Status) {
     for (p, s) in [(Phase::Declaration, declaration), (phase, status)] {
         project_phase::Entity::delete_many()
             .filter(project_phase::Column::ProjectId.eq(f.project_id))
-            .filter(project_phase::Column::Phase.eq(workflow::phase_key(p)))
+            .filter(project_phase::Column::Phase.eq(Key(p)))
             .exec(&t.db)
             .await
             .unwrap();
         project_phase::ActiveModel {
             project_id: Set(f.project_id),
-            phase: Set(workflow::phase_key(p).to_owned()),
-            status: Set(workflow::status_key(s).to_owned()),
+            phase: Set(Key(p)),
+            status: Set(Key(s)),
             return_reason: Set(None),
             updated_by: Set(None),
             updated_at: Set(chrono::Utc::now()),
@@ -59,18 +60,17 @@ async fn every_transition_matches_the_table(t: &TestDb) {
         [("own department", &f.alice), ("other department", &f.bob), ("finance", &f.finance), ("admin", &f.admin)];
     let check = SubmitCheck::passed();
     let (mut allowed, mut refused) = (0, 0);
-    for phase in Phase::ALL {
+    for &phase in Phase::ALL {
         for &status in phase.statuses() {
-            for kind in ActionKind::ALL {
+            for &kind in ActionKind::ALL {
                 for (who, user) in actors {
                     force(t, &f, phase, status).await;
                     let actor = accounts::actor(user);
                     let a = action(kind);
                     let expected = transition(&actor, f.dept_a, phase, status, &a, Some(&check));
                     let before = audit::for_project(&t.db, f.project_id).await.unwrap().len();
-                    let got =
-                        workflow::apply_transition(&t.db, &actor, user, f.project_id, phase, &a, Some(&check), Some(7)).await;
-                    let now = workflow::phase_state(&t.db, f.project_id, phase).await.unwrap();
+                    let got = apply(&t.db, &actor, user, f.project_id, phase, &a, Some(&check), Some(7)).await;
+                    let now = phases::state(&t.db, f.project_id, phase).await.unwrap();
                     let after = audit::for_project(&t.db, f.project_id).await.unwrap().len();
                     let case = format!("{phase:?} {status:?} {kind:?} by {who}");
                     match (expected, got) {
@@ -85,9 +85,13 @@ async fn every_transition_matches_the_table(t: &TestDb) {
                             }
                             allowed += 1;
                         }
-                        (Err(want), Err(WorkflowError::Refused(got))) => {
+                        (Err(want), Err(Error::Refused(got))) => {
                             assert_eq!(got, want, "{case}");
-                            assert_eq!((now.status, now.version, after), (status, 7, before), "{case}: nothing changed");
+                            assert_eq!(
+                                (now.status, now.version, after),
+                                (status, 7, before),
+                                "{case}: nothing changed"
+                            );
                             refused += 1;
                         }
                         (want, got) => panic!("{case}: expected {want:?}, stored {got:?}"),

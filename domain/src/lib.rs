@@ -2,10 +2,12 @@
 //! framework: this crate compiles for the server and into the browser's WASM bundle, so a
 //! score previewed in the browser is computed by the same code as the stored one.
 
+pub mod import;
+pub mod input;
 pub mod money;
+pub mod scoring;
+pub mod selfeval;
 pub mod tree;
 pub mod value;
-pub mod scoring;
-pub mod import;
-pub mod selfeval;
+pub mod vocab;
 pub mod workflow;

@@ -27,33 +27,11 @@ pub fn format_wan(amount: Decimal) -> String {
     grouped
 }
 
-/// Reads a number typed into a form (万元, 分值, 得分): blank is `None`; full-width digits,
-/// thousands separators and surrounding spaces are accepted; anything else is a Chinese error
-/// naming `field`.
-pub fn parse_input(field: &str, text: &str) -> Result<Option<Decimal>, String> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ',' | '，' | ' ' | '\u{3000}'))
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '．' | '。' => '.',
-            '－' => '-',
-            other => other,
-        })
-        .collect();
-    if cleaned.is_empty() {
-        return Ok(None);
-    }
-    cleaned
-        .parse::<Decimal>()
-        .map(|d| Some(d.normalize()))
-        .map_err(|_| format!("“{field}”应为数字，而不是“{}”", text.trim()))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{format_wan, parse_input};
+    use super::format_wan;
+    use crate::input::number as parse_input;
+    use crate::vocab::Field;
     use rust_decimal_macros::dec;
 
     #[test]
@@ -70,10 +48,13 @@ mod tests {
 
     #[test]
     fn reads_typed_numbers() {
-        assert_eq!(parse_input("全年预算数", " 10 "), Ok(Some(dec!(10))));
-        assert_eq!(parse_input("全年预算数", "1,234.50"), Ok(Some(dec!(1234.5))));
-        assert_eq!(parse_input("全年预算数", "９．５"), Ok(Some(dec!(9.5))));
-        assert_eq!(parse_input("全年预算数", "  "), Ok(None));
-        assert_eq!(parse_input("全年预算数", "十万"), Err("“全年预算数”应为数字，而不是“十万”".to_owned()));
+        assert_eq!(parse_input(Field::BudgetFullYear, " 10 "), Ok(Some(dec!(10))));
+        assert_eq!(parse_input(Field::BudgetFullYear, "1,234.50"), Ok(Some(dec!(1234.5))));
+        assert_eq!(parse_input(Field::BudgetFullYear, "９．５"), Ok(Some(dec!(9.5))));
+        assert_eq!(parse_input(Field::BudgetFullYear, "  "), Ok(None));
+        assert_eq!(
+            parse_input(Field::BudgetFullYear, "十万"),
+            Err(crate::input::Invalid::NotANumber { field: Field::BudgetFullYear, text: "十万".into() })
+        );
     }
 }

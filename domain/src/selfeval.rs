@@ -3,9 +3,12 @@
 //! numbers to the scoring engine. It is the input format of `jixiao score FILE.json` and of the
 //! browser's live score preview.
 
-use crate::scoring::{self, Direction, Evaluation, EvaluationResult, Funds, IndicatorInput, Measure, Profile, QualitativeGrade, Review};
-use crate::workflow::SubmitCheck;
+use crate::scoring::{
+    self, Direction, Evaluation, EvaluationResult, Funds, IndicatorInput, Measure, Profile, QualitativeGrade, Review,
+};
 use crate::value::{self, Comparator, Target, TargetContext, ValueKind};
+use crate::vocab::{IndicatorNature, ScoringProfile};
+use crate::workflow::SubmitCheck;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -31,27 +34,58 @@ pub struct FundsInput {
     pub explanation: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The scoring profile of a self-evaluation: a named one (its key, e.g. `"national"`) or a
+/// full profile given inline.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ProfileSpec {
-    Name(String),
+    Name(ScoringProfile),
     Inline(Box<Profile>),
 }
 
 impl Default for ProfileSpec {
     fn default() -> Self {
-        ProfileSpec::Name("national".to_owned())
+        ProfileSpec::Name(ScoringProfile::National)
+    }
+}
+
+impl<'de> Deserialize<'de> for ProfileSpec {
+    /// An unknown name is refused with the list of names (an untagged enum would only say that
+    /// nothing matched).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Name(String),
+            Inline(Box<Profile>),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Inline(p) => Ok(ProfileSpec::Inline(p)),
+            Raw::Name(name) => ScoringProfile::from_key(name.trim()).map(ProfileSpec::Name).ok_or_else(|| {
+                let names: Vec<&str> = ScoringProfile::ALL.iter().map(|p| p.key()).collect();
+                serde::de::Error::custom(format!(
+                    "未知的评分方案“{name}”（可用：{}，或直接给出完整方案）",
+                    names.join("、")
+                ))
+            }),
+        }
     }
 }
 
 impl ProfileSpec {
-    /// The profile, or a Chinese error for an unknown name.
-    pub fn resolve(&self) -> Result<Profile, String> {
+    /// The profile.
+    pub fn resolve(&self) -> Profile {
         match self {
-            ProfileSpec::Inline(p) => Ok((**p).clone()),
-            ProfileSpec::Name(name) => Profile::by_name(name).ok_or_else(|| {
-                format!("未知的评分方案“{name}”（可用：national、2021、national_strict、2021_strict，或直接给出完整方案）")
-            }),
+            ProfileSpec::Inline(p) => (**p).clone(),
+            ProfileSpec::Name(named) => Profile::of(*named),
+        }
+    }
+
+    /// The profile's name: the named profile's key or the inline profile's own name.
+    pub fn name(&self) -> String {
+        match self {
+            ProfileSpec::Inline(p) => p.name.clone(),
+            ProfileSpec::Name(named) => named.key().to_owned(),
         }
     }
 }
@@ -69,16 +103,16 @@ pub struct IndicatorEntry {
     /// 实际完成值 (B) as written: "3.8万元", "98.5%", "完成"; absent = not yet entered.
     #[serde(default)]
     pub actual: Option<String>,
-    /// A separate 指标性质 / 指标方向 column: "≥", "≤", "=", "正向", "反向".
-    #[serde(default)]
-    pub comparator: Option<String>,
+    /// A separate 指标性质 / 指标方向 column: "≥", "≤", "=", "正向", "反向" (or a key).
+    #[serde(default, deserialize_with = "crate::vocab::lenient::nature")]
+    pub comparator: Option<IndicatorNature>,
     /// A separate 计量单位 column.
     #[serde(default)]
     pub unit: Option<String>,
     /// For qualitative indicators: 达成年度指标 / 部分达成年度指标并具有一定效果 / 未达成年度指标且效果较差
     /// (or achieved / partial / poor).
-    #[serde(default)]
-    pub grade: Option<String>,
+    #[serde(default, deserialize_with = "crate::vocab::lenient::grade")]
+    pub grade: Option<QualitativeGrade>,
     /// For qualitative indicators: the points the scorer gives inside the grade's band.
     #[serde(default)]
     pub score: Option<Decimal>,
@@ -88,17 +122,6 @@ pub struct IndicatorEntry {
     /// 财政复核: the reviewer's score replacing the computed one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<Review>,
-}
-
-/// Reads a grade label or code.
-pub fn parse_grade(text: &str) -> Option<QualitativeGrade> {
-    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    match t.to_lowercase().as_str() {
-        "achieved" | "达成" | "达成年度指标" | "全部达成" | "完成" => Some(QualitativeGrade::Achieved),
-        "partial" | "部分达成" | "部分达成年度指标并具有一定效果" | "部分达成年度指标" => Some(QualitativeGrade::Partial),
-        "poor" | "未达成" | "未达成年度指标且效果较差" | "未达成年度指标" | "未完成" => Some(QualitativeGrade::Poor),
-        _ => None,
-    }
 }
 
 /// What an entry became on its way to the engine: its targets as read, and warnings about them.
@@ -119,7 +142,7 @@ pub fn prepare(input: &SelfEvaluation) -> Prepared {
         let ctx = TargetContext {
             category: Some(entry.level2.clone()),
             indicator_name: Some(entry.name.clone()),
-            comparator_column: entry.comparator.clone(),
+            comparator_column: entry.comparator.map(|c| c.label().to_owned()),
             unit_column: entry.unit.clone(),
         };
         let target = value::parse_target(&entry.target, &ctx);
@@ -150,29 +173,29 @@ pub fn prepare(input: &SelfEvaluation) -> Prepared {
 }
 
 /// Scores a self-evaluation: input warnings come first in the result's `warnings`.
-pub fn evaluate(input: &SelfEvaluation) -> Result<EvaluationResult, String> {
-    let profile = input.profile.resolve()?;
+pub fn evaluate(input: &SelfEvaluation) -> EvaluationResult {
+    let profile = input.profile.resolve();
     let prepared = prepare(input);
     let mut result = scoring::score(&prepared.evaluation, &profile);
     let mut warnings = prepared.warnings;
     warnings.append(&mut result.warnings);
     result.warnings = warnings;
-    Ok(result)
+    result
 }
 
 /// What submitting 绩效自评 requires (§4, §5): a 全年预算数, weights that fit the profile, and
 /// every mandatory 偏差原因分析及改进措施 filled in (missing actuals count as mandatory
 /// explanations, so they are listed too).
-pub fn submit_check(input: &SelfEvaluation) -> Result<SubmitCheck, String> {
-    let profile = input.profile.resolve()?;
-    let result = evaluate(input)?;
+pub fn submit_check(input: &SelfEvaluation) -> SubmitCheck {
+    let profile = input.profile.resolve();
+    let result = evaluate(input);
     let pairs: Vec<(String, Decimal)> = input.indicators.iter().map(|e| (e.level1.clone(), e.weight)).collect();
     let weight_problems = scoring::weight_problems(&pairs, &profile);
     let mut other_problems = Vec::new();
     if input.funds.budget <= Decimal::ZERO {
         other_problems.push("未填写全年预算数，无法计算预算执行率".to_owned());
     }
-    Ok(SubmitCheck {
+    SubmitCheck {
         weights_ok: weight_problems.is_empty(),
         weight_problems,
         missing_explanations: result
@@ -182,7 +205,7 @@ pub fn submit_check(input: &SelfEvaluation) -> Result<SubmitCheck, String> {
             .map(|r| r.target.clone())
             .collect(),
         other_problems,
-    })
+    }
 }
 
 fn direction(c: Comparator) -> Direction {
@@ -193,12 +216,14 @@ fn direction(c: Comparator) -> Direction {
     }
 }
 
-fn measure_for(entry: &IndicatorEntry, target: &Target, ctx: &TargetContext, place: &str, warnings: &mut Vec<String>) -> Measure {
-    let grade = entry.grade.as_deref().filter(|g| !g.trim().is_empty());
-    let parsed_grade = grade.and_then(parse_grade);
-    if let (Some(g), None) = (grade, parsed_grade) {
-        warnings.push(format!("{place}：无法识别的评价等级“{g}”（应为 达成年度指标 / 部分达成年度指标并具有一定效果 / 未达成年度指标且效果较差）"));
-    }
+fn measure_for(
+    entry: &IndicatorEntry,
+    target: &Target,
+    ctx: &TargetContext,
+    place: &str,
+    warnings: &mut Vec<String>,
+) -> Measure {
+    let parsed_grade = entry.grade;
     let actual_text = entry.actual.as_deref().map(str::trim).filter(|a| !a.is_empty());
     let actual = actual_text.map(|a| value::parse_actual_with(a, ctx));
     if let Some(ValueKind::NotApplicable) = actual.as_ref().map(|a| &a.kind) {
@@ -206,33 +231,52 @@ fn measure_for(entry: &IndicatorEntry, target: &Target, ctx: &TargetContext, pla
     }
     match &target.kind {
         ValueKind::NotApplicable => Measure::NotApplicable,
-        ValueKind::Placeholder => Measure::Unscorable { reason: format!("指标值“{}”是未填写的模板占位符", entry.target) },
+        ValueKind::Placeholder => {
+            Measure::Unscorable { reason: format!("指标值“{}”是未填写的模板占位符", entry.target) }
+        }
         ValueKind::Invalid { message } => Measure::Unscorable { reason: message.clone() },
         ValueKind::Qualitative { .. } => Measure::Qualitative {
-            grade: parsed_grade.or_else(|| actual_text.and_then(parse_grade)),
+            grade: parsed_grade.or_else(|| actual_text.and_then(QualitativeGrade::parse)),
             score: entry.score,
         },
         _ if parsed_grade.is_some() => Measure::Qualitative { grade: parsed_grade, score: entry.score },
         ValueKind::Quantity { comparator, .. } => {
             let Some(actual) = actual else {
-                return Measure::Quantitative { direction: direction(*comparator), target: Decimal::ZERO, actual: None, unit: String::new() };
+                return Measure::Quantitative {
+                    direction: direction(*comparator),
+                    target: Decimal::ZERO,
+                    actual: None,
+                    unit: String::new(),
+                };
             };
             match value::compare_targets(target, &actual) {
                 Ok(c) => {
                     for flag in &c.flags {
                         warnings.push(format!("{place}的实际值“{}”：{}", actual.raw, flag.message()));
                     }
-                    Measure::Quantitative { direction: direction(*comparator), target: c.target, actual: Some(c.actual), unit: c.unit }
+                    Measure::Quantitative {
+                        direction: direction(*comparator),
+                        target: c.target,
+                        actual: Some(c.actual),
+                        unit: c.unit,
+                    }
                 }
                 Err(e) => Measure::Unscorable { reason: e.to_string() },
             }
         }
         ValueKind::Range { low, high } => {
             let Some(actual) = actual else {
-                return Measure::Quantitative { direction: Direction::Positive, target: Decimal::ZERO, actual: None, unit: String::new() };
+                return Measure::Quantitative {
+                    direction: Direction::Positive,
+                    target: Decimal::ZERO,
+                    actual: None,
+                    unit: String::new(),
+                };
             };
             let Some(a) = actual.quantity() else {
-                return Measure::Unscorable { reason: format!("实际值“{}”不是单个数值，无法与区间指标比较", actual.raw) };
+                return Measure::Unscorable {
+                    reason: format!("实际值“{}”不是单个数值，无法与区间指标比较", actual.raw),
+                };
             };
             // Inside the range is met; below it scores as 正向 against the low end, above it as
             // 反向 against the high end.
@@ -242,13 +286,20 @@ fn measure_for(entry: &IndicatorEntry, target: &Target, ctx: &TargetContext, pla
                 Err(e) => return Measure::Unscorable { reason: e.to_string() },
             };
             match value::compare_quantities(bound, a) {
-                Ok(c) => Measure::Quantitative { direction: dir, target: c.target, actual: Some(c.actual), unit: c.unit },
+                Ok(c) => {
+                    Measure::Quantitative { direction: dir, target: c.target, actual: Some(c.actual), unit: c.unit }
+                }
                 Err(e) => Measure::Unscorable { reason: e.to_string() },
             }
         }
         ValueKind::Date { comparator, date } => {
             let Some(actual) = actual else {
-                return Measure::Quantitative { direction: Direction::Reverse, target: Decimal::ZERO, actual: None, unit: "天".into() };
+                return Measure::Quantitative {
+                    direction: Direction::Reverse,
+                    target: Decimal::ZERO,
+                    actual: None,
+                    unit: "天".into(),
+                };
             };
             match actual.kind {
                 // Scored as days late (or early, for 不早于): 0 days is met, any delay scores 0.
@@ -262,7 +313,9 @@ fn measure_for(entry: &IndicatorEntry, target: &Target, ctx: &TargetContext, pla
                         unit: "天（逾期）".into(),
                     }
                 }
-                _ => Measure::Unscorable { reason: format!("实际值“{}”不是日期，无法与时限“{}”比较", actual.raw, entry.target) },
+                _ => Measure::Unscorable {
+                    reason: format!("实际值“{}”不是日期，无法与时限“{}”比较", actual.raw, entry.target),
+                },
             }
         }
     }
@@ -292,7 +345,7 @@ mod tests {
             profile: ProfileSpec::default(),
             indicators: vec![e],
         };
-        evaluate(&input).unwrap()
+        evaluate(&input)
     }
 
     #[test]
@@ -318,7 +371,7 @@ mod tests {
     #[test]
     fn qualitative_uses_grade_and_score() {
         let mut e = entry("效益指标", "社会效益指标", "保障政府网站有效运行", "有效保障", dec!(15), Some("有效保障"));
-        e.grade = Some("达成年度指标".into());
+        e.grade = Some(QualitativeGrade::Achieved);
         e.score = Some(dec!(14));
         let r = one(e);
         assert_eq!(r.indicators[0].rule, "qualitative");
@@ -355,21 +408,32 @@ mod tests {
 
     #[test]
     fn unknown_profile_is_an_error() {
-        let mut input: SelfEvaluation = serde_json::from_str(
+        let unknown = serde_json::from_str::<SelfEvaluation>(
             r#"{"funds":{"budget":"10","executed":"9"},"profile":"nope","indicators":[]}"#,
         )
-        .unwrap();
-        assert!(evaluate(&input).unwrap_err().contains("nope"));
-        input.profile = ProfileSpec::Name("2021".into());
-        assert!(evaluate(&input).is_ok());
+        .unwrap_err();
+        assert!(unknown.to_string().contains("未知的评分方案“nope”"), "{unknown}");
+        let input: SelfEvaluation =
+            serde_json::from_str(r#"{"funds":{"budget":"10","executed":"9"},"profile":"2021","indicators":[]}"#)
+                .unwrap();
+        assert_eq!(input.profile, ProfileSpec::Name(ScoringProfile::Y2021));
+        assert_eq!(evaluate(&input).profile, "2021");
     }
 
     #[test]
     fn grades_parse_from_labels_and_codes() {
-        assert_eq!(parse_grade("达成年度指标"), Some(QualitativeGrade::Achieved));
-        assert_eq!(parse_grade(" partial "), Some(QualitativeGrade::Partial));
-        assert_eq!(parse_grade("未达成年度指标且效果较差"), Some(QualitativeGrade::Poor));
-        assert_eq!(parse_grade("很好"), None);
+        let grade = |g: &str| {
+            serde_json::from_str::<IndicatorEntry>(&format!(
+                r#"{{"level1":"a","level2":"b","name":"c","target":"有效","weight":"1","grade":"{g}"}}"#
+            ))
+            .map(|e| e.grade)
+            .map_err(|e| e.to_string())
+        };
+        assert_eq!(grade("达成年度指标"), Ok(Some(QualitativeGrade::Achieved)));
+        assert_eq!(grade(" partial "), Ok(Some(QualitativeGrade::Partial)));
+        assert_eq!(grade("未达成年度指标且效果较差"), Ok(Some(QualitativeGrade::Poor)));
+        assert_eq!(grade(""), Ok(None));
+        assert!(grade("很好").unwrap_err().contains("无法识别的评价等级“很好”"));
     }
 }
 
@@ -382,13 +446,13 @@ mod submit_tests {
     #[test]
     fn the_documented_example_lacks_two_explanations_and_nothing_else() {
         let mut input: SelfEvaluation = serde_json::from_str(EXAMPLE).unwrap();
-        let check = submit_check(&input).unwrap();
+        let check = submit_check(&input);
         assert!(check.weights_ok, "{:?}", check.weight_problems);
         assert_eq!(check.missing_explanations, ["LED 屏幕正常运行率", "受益群众满意度"]);
         for e in input.indicators.iter_mut().filter(|e| check.missing_explanations.contains(&e.name)) {
             e.explanation = Some("已说明".into());
         }
-        assert!(submit_check(&input).unwrap().problems().is_empty());
+        assert!(submit_check(&input).problems().is_empty());
     }
 
     #[test]
@@ -399,11 +463,12 @@ mod submit_tests {
         input.indicators[explained].explanation = Some("  ".into());
         input.indicators[0].weight += Decimal::ONE;
         input.funds.budget = Decimal::ZERO;
-        let problems = submit_check(&input).unwrap().problems();
+        let problems = submit_check(&input).problems();
         assert_eq!(problems[0], "未填写全年预算数，无法计算预算执行率");
-        assert!(problems.iter().any(|p| p.starts_with("分值设置有误：「产出指标」下各三级指标分值合计")), "{problems:?}");
+        assert!(
+            problems.iter().any(|p| p.starts_with("分值设置有误：「产出指标」下各三级指标分值合计")),
+            "{problems:?}"
+        );
         assert!(problems.contains(&format!("“{name}”须填写偏差原因分析及改进措施")), "{problems:?}");
-        input.profile = ProfileSpec::Name("nope".into());
-        assert!(submit_check(&input).is_err());
     }
 }

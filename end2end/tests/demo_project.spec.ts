@@ -60,11 +60,45 @@ test('collapsing a 一级 group and reloading indicators through a server functi
   await output.click();
   await expect(row).toBeVisible();
 
-  const answered = page.waitForResponse((r) => r.url().includes('/api/get_indicators') && r.status() === 200);
+  const answered = page.waitForResponse((r) => r.url().includes('/api/get_cycle') && r.status() === 200);
   await page.getByRole('button', { name: '从服务器刷新' }).click();
   await answered;
   await expect(page.getByTestId('reload-status')).toHaveText('已从服务器重新加载 17 项指标');
   await expect(page.locator('tr.indicator-row')).toHaveCount(17);
+  expect(errors).toEqual([]);
+});
+
+// Saving a target in the declaration editor updates the indicator table above it without a reload;
+// a wrong 分值 is refused next to its field and changes nothing.
+test('a saved target shows in the indicator table at once; a wrong 分值 is named at its field', async ({ page }) => {
+  const errors = collectErrors(page);
+  await signIn(page);
+  await page.goto('/projects/1');
+  await expect(page.locator('#declaration')).toHaveAttribute('data-hydrated', 'true');
+  const table = page.locator('table.indicators');
+  const row = page.getByTestId('declaration-editor').locator('tr[data-indicator="维护网站数量"]');
+  const save = async (status: string) => {
+    await row.getByRole('button', { name: '保存', exact: true }).click();
+    await expect(row.locator('.save-status')).toHaveText(status);
+  };
+
+  await row.getByLabel('指标值').fill('2个');
+  await save('已保存');
+  await expect(table.getByRole('cell', { name: '2个', exact: true })).toBeVisible();
+
+  const weight = row.getByLabel('分值');
+  const before = await weight.inputValue();
+  await weight.fill('三分');
+  await row.getByRole('button', { name: '保存', exact: true }).click();
+  await expect(row.locator('.field-error')).toContainText('分值');
+  await weight.fill(before);
+
+  await row.getByLabel('指标值').fill('1个');
+  await save('已保存');
+  await expect(table.getByRole('cell', { name: '1个', exact: true })).toBeVisible();
+  await expect(table.getByRole('cell', { name: '2个', exact: true })).toHaveCount(0);
+  // The audit trail shows the change with Chinese field names.
+  await expect(page.locator('#audit')).toContainText('指标值');
   expect(errors).toEqual([]);
 });
 

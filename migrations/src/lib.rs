@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20260101_000001_foundation;
 mod m20260102_000001_accounts;
 mod m20260103_000001_cycle;
+mod m20260104_000001_vocabulary;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000001_foundation::Migration),
             Box::new(m20260102_000001_accounts::Migration),
             Box::new(m20260103_000001_cycle::Migration),
+            Box::new(m20260104_000001_vocabulary::Migration),
         ]
     }
 }

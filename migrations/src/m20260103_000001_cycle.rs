@@ -327,7 +327,11 @@ impl MigrationTrait for Migration {
             .await?;
         for (name, table, col) in [
             ("ix_review_score_project", ReviewScore::Table.into_iden(), ReviewScore::ProjectId.into_iden()),
-            ("ix_indicator_comment_project", IndicatorComment::Table.into_iden(), IndicatorComment::ProjectId.into_iden()),
+            (
+                "ix_indicator_comment_project",
+                IndicatorComment::Table.into_iden(),
+                IndicatorComment::ProjectId.into_iden(),
+            ),
             ("ix_monitoring_entry_project", MonitoringEntry::Table.into_iden(), MonitoringEntry::ProjectId.into_iden()),
             ("ix_actual_entry_project", ActualEntry::Table.into_iden(), ActualEntry::ProjectId.into_iden()),
         ] {

@@ -5,6 +5,7 @@ use anyhow::{anyhow, Context};
 use clap::Args;
 use domain::selfeval::SelfEvaluation;
 use domain::value::{self, TargetContext};
+use domain::vocab::{Role, ValueSet};
 use std::io::Read;
 use std::path::Path;
 
@@ -36,22 +37,21 @@ pub fn value_parse(args: &ValueParseArgs) -> anyhow::Result<()> {
         comparator_column: args.comparator.clone(),
         unit_column: args.unit.clone(),
     };
-    let parsed = if args.actual { value::parse_actual_with(&args.text, &ctx) } else { value::parse_target(&args.text, &ctx) };
+    let parsed =
+        if args.actual { value::parse_actual_with(&args.text, &ctx) } else { value::parse_target(&args.text, &ctx) };
     print_json(&parsed)
 }
 
 /// Reads a self-evaluation; errors name the file, line and column.
 pub fn read_self_evaluation(path: &Path) -> anyhow::Result<SelfEvaluation> {
     let text = read_text(path)?;
-    serde_json::from_str(&text).map_err(|e| {
-        anyhow!("{} 第 {} 行第 {} 列：自评数据格式错误：{}", path.display(), e.line(), e.column(), e)
-    })
+    serde_json::from_str(&text)
+        .map_err(|e| anyhow!("{} 第 {} 行第 {} 列：自评数据格式错误：{}", path.display(), e.line(), e.column(), e))
 }
 
 pub fn score(path: &Path) -> anyhow::Result<()> {
     let input = read_self_evaluation(path)?;
-    let result = domain::selfeval::evaluate(&input).map_err(|e| anyhow!(e))?;
-    print_json(&result)
+    print_json(&domain::selfeval::evaluate(&input))
 }
 
 fn read_text(path: &Path) -> anyhow::Result<String> {
@@ -61,7 +61,9 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
         return Ok(s);
     }
     let bytes = std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| anyhow!("{} 不是 UTF-8 文本（第 {} 字节起无法解码）", path.display(), e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow!("{} 不是 UTF-8 文本（第 {} 字节起无法解码）", path.display(), e.utf8_error().valid_up_to())
+    })
 }
 
 pub fn import_dry_run(path: &Path) -> anyhow::Result<()> {
@@ -72,7 +74,9 @@ pub fn import_dry_run(path: &Path) -> anyhow::Result<()> {
 pub async fn import_store(db: &db::DatabaseConnection, path: &Path) -> anyhow::Result<()> {
     let text = read_text(path)?;
     let result = domain::import::import_target_tables(&text);
-    let ids = db::import::store(db, &result).await.with_context(|| format!("导入 {} 失败，未写入任何数据", path.display()))?;
+    let ids = db::import::store(db, &result)
+        .await
+        .map_err(|e| anyhow!("导入 {} 失败，未写入任何数据：{e}", path.display()))?;
     for (p, id) in result.projects.iter().zip(&ids) {
         println!("已导入项目（编号 {id}）：{} · {} 项指标", p.name, p.indicators.len());
         for issue in &p.issues {
@@ -86,7 +90,7 @@ pub async fn import_store(db: &db::DatabaseConnection, path: &Path) -> anyhow::R
 }
 
 pub async fn load_demo(db: &db::DatabaseConnection) -> anyhow::Result<()> {
-    match db::demo::load(db).await.context("载入示例数据失败")? {
+    match db::demo::load(db).await.map_err(|e| anyhow!("载入示例数据失败：{e}"))? {
         db::demo::DemoOutcome::Loaded { project_id } => {
             println!("已载入示例项目（编号 {project_id}）：阿合奇县电子政务办公室 · 政府网站维护费及业务经费");
             println!("示例账号（用户名 / 密码）：");
@@ -108,8 +112,8 @@ pub struct UserAddArgs {
     #[arg(long, default_value = "")]
     pub name: String,
     /// admin (系统管理员), finance (财政局审核人员) or department (部门填报人员).
-    #[arg(long)]
-    pub role: String,
+    #[arg(long, value_parser = value_set::<Role>)]
+    pub role: Role,
     /// The department of a department user, by name.
     #[arg(long)]
     pub department: Option<String>,
@@ -120,14 +124,10 @@ pub struct UserAddArgs {
 
 /// `jixiao user add`: creates an account; the password is prompted for (or read from stdin).
 pub async fn user_add(db: &db::DatabaseConnection, args: &UserAddArgs) -> anyhow::Result<()> {
-    let role = db::accounts::parse_role(args.role.trim())
-        .ok_or_else(|| anyhow!("--role 应为 admin、finance 或 department，而不是“{}”", args.role))?;
+    let role = args.role;
     let department_id = match args.department.as_deref() {
         Some(name) => Some(
-            db::directory::department_by_name(db, name)
-                .await?
-                .ok_or_else(|| anyhow!("部门“{name}”不存在"))?
-                .id,
+            db::store::directory::department_by_name(db, name).await?.ok_or_else(|| anyhow!("部门“{name}”不存在"))?.id,
         ),
         None => None,
     };
@@ -148,6 +148,14 @@ pub async fn user_add(db: &db::DatabaseConnection, args: &UserAddArgs) -> anyhow
     let user = db::accounts::create_user(db, new).await.map_err(|e| anyhow!(e.to_string()))?;
     println!("已创建用户 {}（编号 {}，{}）", user.username, user.id, role.label());
     Ok(())
+}
+
+/// Reads a value of a value set from the command line by key (or label), naming the choices.
+pub fn value_set<T: ValueSet>(text: &str) -> Result<T, String> {
+    T::parse(text).ok_or_else(|| {
+        let keys: Vec<&str> = T::ALL.iter().map(|v| v.key()).collect();
+        format!("应为 {} 之一，而不是“{}”", keys.join("、"), text.trim())
+    })
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {

@@ -160,7 +160,17 @@ mod tests {
 
     #[test]
     fn documented_subcommands_parse() {
-        let cli = Cli::try_parse_from(["jixiao", "value", "parse", "≤40000 元/年", "--category", "成本指标", "--comparator", "≥"]).unwrap();
+        let cli = Cli::try_parse_from([
+            "jixiao",
+            "value",
+            "parse",
+            "≤40000 元/年",
+            "--category",
+            "成本指标",
+            "--comparator",
+            "≥",
+        ])
+        .unwrap();
         assert!(matches!(cli.command, Some(Command::Value(ValueCommand::Parse(_)))));
         let cli = Cli::try_parse_from(["jixiao", "score", "eval.json"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Score { .. })));

@@ -1,15 +1,18 @@
 //! The HTTP server: Leptos pages and server functions, static files, graceful shutdown.
 
+use app::api::AppError;
 use app::{shell, App};
-use axum::extract::Path;
+use axum::body::Body;
+use axum::extract::{Path, Request};
 use axum::http::{header, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use tower_sessions::Session;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use tower_sessions::cookie::SameSite;
+use tower_sessions::Session;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// A signed-in session ends after this much inactivity (the absolute limit is in `app::api::ssr`).
@@ -24,11 +27,8 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(std::env::var("JIXIAO_SECURE_COOKIES").is_ok_and(|v| v == "1"))
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(IDLE_MINUTES)));
-    let options = LeptosOptions::builder()
-        .output_name("jixiao")
-        .site_root(site_root)
-        .env(leptos::config::Env::PROD)
-        .build();
+    let options =
+        LeptosOptions::builder().output_name("jixiao").site_root(site_root).env(leptos::config::Env::PROD).build();
     let routes = generate_route_list(App);
     let shell_options = options.clone();
     let audit_db = db.clone();
@@ -49,25 +49,61 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(axum::middleware::from_fn(server_fn_error_status))
         .layer(sessions)
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(options)
 }
 
-fn refuse(code: StatusCode, msg: &str) -> Response {
-    (code, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], msg.to_owned()).into_response()
+/// The largest server-function error body the status middleware reads.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// A failed server function answers with its [`AppError`] as JSON; this gives the response the
+/// error's HTTP status (`AppError::status`, the one mapping) instead of the framework's 500 and
+/// adds the error's `message`: `{"error": "stale", "detail": …, "message": "数据已被他人修改…"}`.
+async fn server_fn_error_status(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_ERROR_BODY).await else {
+        return refuse(&AppError::Internal);
+    };
+    let Ok(error) = serde_json::from_slice::<AppError>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    if let Ok(status) = StatusCode::from_u16(error.status()) {
+        parts.status = status;
+    }
+    // The error as data, plus the message a person reads (a script or a form post without
+    // JavaScript sees the Chinese text; the browser's decoder ignores the extra field).
+    let mut body = serde_json::to_value(&error).unwrap_or_default();
+    if let Some(object) = body.as_object_mut() {
+        object.insert("message".into(), error.message().into());
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body.to_string()))
+}
+
+/// A refusal of a plain route: the error's status and message as text.
+fn refuse(error: &AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], error.message()).into_response()
 }
 
 fn internal(what: &str, e: impl std::fmt::Display) -> Response {
     tracing::error!("{what}: {e}");
-    refuse(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试")
+    refuse(&AppError::Internal)
 }
 
 /// The signed-in user of a plain route, or the refusal to send.
 async fn signed_in(db: &db::DatabaseConnection, session: &Session) -> Result<db::entities::user::Model, Response> {
     match app::api::ssr::user_from_session(db, session).await {
         Ok(Some(u)) => Ok(u),
-        Ok(None) => Err(refuse(StatusCode::UNAUTHORIZED, "请先登录")),
+        Ok(None) => Err(refuse(&AppError::NotSignedIn)),
         Err(e) => Err(internal("session", e)),
     }
 }
@@ -78,15 +114,10 @@ async fn audit_csv(db: db::DatabaseConnection, session: Session, project_id: i32
         Ok(u) => u,
         Err(refused) => return refused,
     };
-    let project = match db::queries::project(&db, project_id).await {
-        Ok(Some(p)) => p,
-        Ok(None) => return refuse(StatusCode::NOT_FOUND, "项目不存在"),
-        Err(e) => return internal("audit export", e),
-    };
-    if !domain::workflow::can_read(&db::accounts::actor(&user), project.project.department_id) {
-        return refuse(StatusCode::FORBIDDEN, app::api::ssr::FORBIDDEN_PROJECT);
+    if let Err(e) = app::api::ssr::readable_project(&db, &db::accounts::actor(&user), project_id).await {
+        return refuse(&e);
     }
-    match db::audit::for_project(&db, project_id).await {
+    match db::store::audit::for_project(&db, project_id).await {
         Ok(rows) => csv_download(&rows, &format!("audit-project-{project_id}.csv")),
         Err(e) => internal("audit export", e),
     }
@@ -99,31 +130,38 @@ async fn system_audit_csv(db: db::DatabaseConnection, session: Session) -> Respo
         Ok(u) => u,
         Err(refused) => return refused,
     };
-    if !domain::workflow::can_administer(&db::accounts::actor(&user)) {
-        return refuse(StatusCode::FORBIDDEN, app::api::admin::ssr::ADMIN_ONLY);
+    if let Err(refusal) = domain::workflow::require_admin(&db::accounts::actor(&user)) {
+        return refuse(&AppError::Refused(refusal));
     }
-    match db::audit::all(&db).await {
+    match db::store::audit::all(&db).await {
         Ok(rows) => csv_download(&rows, "audit-all.csv"),
         Err(e) => internal("audit export", e),
     }
 }
 
-/// Audit rows as a CSV download (UTF-8 with BOM, so spreadsheet programs read the Chinese).
+/// Audit rows as a CSV download (UTF-8 with BOM, so spreadsheet programs read the Chinese);
+/// fields, actions and values of value sets by their Chinese names.
 fn csv_download(rows: &[db::entities::audit_log::Model], filename: &str) -> Response {
     let write = || -> Result<Vec<u8>, csv::Error> {
         let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
         out.write_record(["时间（UTC）", "用户", "对象", "对象编号", "项目编号", "字段", "原值", "新值", "操作"])?;
         for r in rows {
+            let field = r.field.map(|f| f.0);
+            let value = |v: &Option<String>| match (field, v) {
+                (Some(f), Some(v)) => f.display_value(v),
+                (None, Some(v)) => v.clone(),
+                (_, None) => String::new(),
+            };
             out.write_record([
                 r.at.format("%Y-%m-%d %H:%M:%S").to_string(),
                 r.username.clone(),
-                r.entity.clone(),
+                r.entity.0.label().to_owned(),
                 r.entity_id.to_string(),
                 r.project_id.map(|p| p.to_string()).unwrap_or_default(),
-                r.field.clone().unwrap_or_default(),
-                r.old_value.clone().unwrap_or_default(),
-                r.new_value.clone().unwrap_or_default(),
-                r.action.clone(),
+                field.map(|f| f.label().to_owned()).unwrap_or_default(),
+                value(&r.old_value),
+                value(&r.new_value),
+                r.action.0.label().to_owned(),
             ])?;
         }
         out.into_inner().map_err(|e| e.into_error().into())
@@ -143,7 +181,9 @@ fn csv_download(rows: &[db::entities::audit_log::Model], filename: &str) -> Resp
 
 pub async fn serve(db: db::DatabaseConnection, addr: SocketAddr, site_root: &str) -> anyhow::Result<()> {
     if !std::path::Path::new(site_root).join("pkg").exists() {
-        tracing::warn!("{site_root}/pkg 不存在：页面可以显示，但浏览器端交互需要先构建前端（cargo leptos build --release）");
+        tracing::warn!(
+            "{site_root}/pkg 不存在：页面可以显示，但浏览器端交互需要先构建前端（cargo leptos build --release）"
+        );
     }
     let app = router(db, site_root);
     let listener = tokio::net::TcpListener::bind(addr).await?;

@@ -48,9 +48,10 @@ fn value_parse_prints_the_typed_target() {
 fn score_matches_the_documented_example() {
     let out = jixiao(&["score", "docs/examples/self-evaluation.json"], None);
     let got = json(&out);
-    let expected: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("docs/examples/self-evaluation.result.json")).unwrap())
-            .unwrap();
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/examples/self-evaluation.result.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(got, expected, "docs/examples/self-evaluation.result.json is out of date");
     assert_eq!(got["total"], "97.68");
     assert_eq!(got["grade"], "优");
@@ -62,7 +63,8 @@ fn score_refuses_bad_input_with_the_place() {
     let dir = std::env::temp_dir().join(format!("jixiao-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.json");
-    std::fs::write(&bad, "{\n  \"funds\": {\"budget\": \"十万\", \"executed\": \"1\"},\n  \"indicators\": []\n}").unwrap();
+    std::fs::write(&bad, "{\n  \"funds\": {\"budget\": \"十万\", \"executed\": \"1\"},\n  \"indicators\": []\n}")
+        .unwrap();
     let out = jixiao(&["score", bad.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -95,19 +97,28 @@ fn import_dry_run_prints_the_seed_project() {
 fn import_stores_all_or_nothing() {
     let db = std::env::temp_dir().join(format!("jixiao-cli-import-{}.db", std::process::id()));
     let url = format!("sqlite://{}?mode=rwc", db.display());
-    let out = jixiao(&["import", "targets", "--text", "fixtures/11_neimenggu_wuhai_gongxiaoshe_2021_mubiaobiao_direction.txt"], Some(&url));
+    let out = jixiao(
+        &["import", "targets", "--text", "fixtures/11_neimenggu_wuhai_gongxiaoshe_2021_mubiaobiao_direction.txt"],
+        Some(&url),
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("再生资源回收市场管理经费"), "{stdout}");
     assert!(stdout.contains("11 项指标"), "{stdout}");
 
     // The same table again is refused as a whole.
-    let out = jixiao(&["import", "targets", "--text", "fixtures/11_neimenggu_wuhai_gongxiaoshe_2021_mubiaobiao_direction.txt"], Some(&url));
+    let out = jixiao(
+        &["import", "targets", "--text", "fixtures/11_neimenggu_wuhai_gongxiaoshe_2021_mubiaobiao_direction.txt"],
+        Some(&url),
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("已存在"));
 
     // A template without department or year is refused, and nothing of it is stored.
-    let out = jixiao(&["import", "targets", "--text", "fixtures/15_template_kunnan_qunzhong_jiuzhu_mubiao_shenbaobiao_star.txt"], Some(&url));
+    let out = jixiao(
+        &["import", "targets", "--text", "fixtures/15_template_kunnan_qunzhong_jiuzhu_mubiao_shenbaobiao_star.txt"],
+        Some(&url),
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("缺少主管部门") && err.contains("未写入任何数据"), "{err}");

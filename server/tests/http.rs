@@ -22,15 +22,11 @@ async fn demo_app_on(t: TestDb) -> App {
     db::migrate(&t.db).await.unwrap();
     db::demo::load(&t.db).await.unwrap();
     // A second department with its own user, to check that departments stay apart.
-    let other = db::queries::insert_project(&t.db, &{
-        let mut p = db::demo::seed_project().unwrap();
-        p.department = "阿合奇县教育局".into();
-        p.name = "教育信息化运维经费".into();
-        p
-    })
-    .await
-    .unwrap();
-    let row = db::queries::project(&t.db, other).await.unwrap().unwrap();
+    let mut p = db::demo::seed_project().unwrap();
+    p.department = "阿合奇县教育局".into();
+    p.name = "教育信息化运维经费".into();
+    let other = db::import::insert_projects(&t.db, &[p]).await.unwrap()[0];
+    let row = db::store::projects::one(&t.db, other).await.unwrap().unwrap();
     db::accounts::create_user(
         &t.db,
         db::accounts::NewUser {
@@ -91,7 +87,11 @@ async fn login(app: &App, username: &str, password: &str) -> String {
 fn server_fn_path(name: &str) -> String {
     leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.to_owned())
-        .find(|p| p.rsplit('/').next().is_some_and(|last| last.starts_with(name) && last[name.len()..].chars().all(|c| c.is_ascii_digit())))
+        .find(|p| {
+            p.rsplit('/')
+                .next()
+                .is_some_and(|last| last.starts_with(name) && last[name.len()..].chars().all(|c| c.is_ascii_digit()))
+        })
         .unwrap_or_else(|| panic!("server function {name} is registered"))
 }
 
@@ -105,7 +105,7 @@ async fn anonymous_visitors_are_asked_to_sign_in() {
     let r = get(&app, "/projects/1", None).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(!r.body.contains("维护网站数量"));
-    let r = call(&app, "get_indicators", "project_id=1", None).await;
+    let r = call(&app, "get_cycle", "project_id=1", None).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(!r.body.contains("维护网站数量"));
     let r = get(&app, "/login", None).await;
@@ -120,6 +120,11 @@ async fn wrong_password_is_refused_in_chinese() {
     let r = call(&app, "login", "username=akqi&password=wrong-password", None).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.body.contains("用户名或密码错误"), "{}", r.body);
+    // The error as data for scripts, beside the message people read.
+    let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(body["error"], "login", "{}", r.body);
+    assert_eq!(body["detail"], "invalid_credentials", "{}", r.body);
+    assert_eq!(body["message"], "用户名或密码错误", "{}", r.body);
     let r = call(&app, "login", "username=nobody&password=wrong-password", None).await;
     assert!(r.body.contains("用户名或密码错误"), "{}", r.body);
     app.db.cleanup().await.unwrap();
@@ -174,7 +179,7 @@ async fn other_departments_projects_are_refused() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains("无权查看该项目"));
     assert!(!r.body.contains("维护网站数量"));
-    let r = call(&app, "get_indicators", "project_id=1", Some(&cookie)).await;
+    let r = call(&app, "get_cycle", "project_id=1", Some(&cookie)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(!r.body.contains("维护网站数量"));
     let r = call(&app, "get_project", "id=1", Some(&cookie)).await;
@@ -191,15 +196,17 @@ async fn finance_sees_every_department() {
     assert!(r.body.contains("教育信息化运维经费"));
     assert!(r.body.contains("政府网站维护费及业务经费"));
     assert!(r.body.contains("合计 2 个项目"));
-    let r = call(&app, "get_indicators", "project_id=1", Some(&cookie)).await;
+    let r = call(&app, "get_cycle", "project_id=1", Some(&cookie)).await;
     assert_eq!(r.status, StatusCode::OK);
-    let rows: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let cycle: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let rows = &cycle["indicators"];
     assert_eq!(rows.as_array().unwrap().len(), 17);
     assert_eq!(rows[2]["name"], "维护网站数量");
     assert_eq!(rows[2]["target_text"], "1个");
-    // A malformed argument is refused, not a panic.
-    let r = call(&app, "get_indicators", "project_id=abc", Some(&cookie)).await;
-    assert!(r.status.is_client_error() || r.status.is_server_error());
+    // A malformed argument is a bad request, said in Chinese, not a panic or a server error.
+    let r = call(&app, "get_cycle", "project_id=abc", Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("请求内容有误"), "{}", r.body);
     app.db.cleanup().await.unwrap();
 }
 
@@ -243,15 +250,19 @@ async fn authorization_matrix(app: App) {
     let dept_b = login(&app, "jiaoyu", "jiaoyu-pass-1").await;
     let finance = login(&app, "caizheng", "jixiao-finance-2021").await;
     let admin = login(&app, "admin", "jixiao-admin-2021").await;
-    let actors: [(&str, Option<&str>); 5] =
-        [("anonymous", None), ("dept A", Some(&dept_a)), ("dept B", Some(&dept_b)), ("finance", Some(&finance)), ("admin", Some(&admin))];
+    let actors: [(&str, Option<&str>); 5] = [
+        ("anonymous", None),
+        ("dept A", Some(&dept_a)),
+        ("dept B", Some(&dept_b)),
+        ("finance", Some(&finance)),
+        ("admin", Some(&admin)),
+    ];
     use StatusCode as S;
     // (what, expected status for anonymous, dept A, dept B, finance, admin)
-    let reads: [(&str, [S; 5]); 7] = [
+    let reads: [(&str, [S; 5]); 6] = [
         ("fn get_project id=1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
         ("fn get_cycle project_id=1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
         ("fn get_admin", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
-        ("fn get_indicators project_id=1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
         ("fn get_workflow project_id=1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
         ("fn get_audit project_id=1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
         ("fn list_projects", [S::UNAUTHORIZED, S::OK, S::OK, S::OK, S::OK]),
@@ -263,7 +274,11 @@ async fn authorization_matrix(app: App) {
             let r = call(&app, name, body, *cookie).await;
             assert_eq!(r.status, want, "{what} as {who}: {}", r.body);
             if want != S::OK {
-                assert!(!r.body.contains("维护网站数量") && !r.body.contains("政府网站维护费"), "{what} as {who} leaks: {}", r.body);
+                assert!(
+                    !r.body.contains("维护网站数量") && !r.body.contains("政府网站维护费"),
+                    "{what} as {who} leaks: {}",
+                    r.body
+                );
             }
         }
     }
@@ -286,7 +301,7 @@ async fn authorization_matrix(app: App) {
     }
     // The system-wide log has every login, with who; the project CSV only its project.
     let all = get(&app, "/admin/audit.csv", Some(&admin)).await.body;
-    assert!(all.contains("login") && all.contains("jiaoyu") && all.contains("caizheng"), "{all}");
+    assert!(all.contains("登录") && all.contains("jiaoyu") && all.contains("caizheng"), "{all}");
     // current_user answers everyone; anonymous gets null.
     assert_eq!(call(&app, "current_user", "", None).await.body, "null");
     assert!(call(&app, "current_user", "", Some(&dept_b)).await.body.contains("教育局填报员"));
@@ -296,16 +311,43 @@ async fn authorization_matrix(app: App) {
     // indicator of another department is refused like any other of its projects.
     let writes: [(&str, [S; 5]); 11] = [
         // Unchanged content: allowed for the project's department and the admin, a no-op.
-        ("save_indicator indicator_id=1&target_text=1座&weight=3&expected_version=0", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
-        ("save_monitoring indicator_id=1&progress=x&likelihood=certain&expected_version=0", [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY]),
-        ("save_monitoring_funds project_id=1&executed_jan_jul=1&expected_version=0", [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY]),
-        ("save_actual indicator_id=1&actual_text=1座&expected_version=0", [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY]),
-        ("save_year_end_funds project_id=1&budget_full_year=10&expected_version=0", [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY]),
-        ("propose_adjustment project_id=1&indicator_id=1&target_text=2座&reason=x", [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY]),
-        ("decide_adjustment version_id=999&approve=true", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::NOT_FOUND, S::NOT_FOUND]),
-        ("rescore indicator_id=1&score=1&reason=x", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY, S::UNPROCESSABLE_ENTITY]),
+        (
+            "save_indicator indicator_id=1&target_text=1座&weight=3&expected_version=0",
+            [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::FORBIDDEN, S::OK],
+        ),
+        (
+            "save_monitoring indicator_id=1&progress=x&likelihood=certain&expected_version=0",
+            [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY],
+        ),
+        (
+            "save_monitoring_funds project_id=1&executed_jan_jul=1&expected_version=0",
+            [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY],
+        ),
+        (
+            "save_actual indicator_id=1&actual_text=1座&expected_version=0",
+            [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY],
+        ),
+        (
+            "save_year_end_funds project_id=1&budget_full_year=10&expected_version=0",
+            [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY],
+        ),
+        (
+            "propose_adjustment project_id=1&indicator_id=1&target_text=2座&reason=x",
+            [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY],
+        ),
+        (
+            "decide_adjustment version_id=999&approve=true",
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::NOT_FOUND, S::NOT_FOUND],
+        ),
+        (
+            "rescore indicator_id=1&score=1&reason=x",
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY, S::UNPROCESSABLE_ENTITY],
+        ),
         ("add_comment indicator_id=1&body=请补充说明", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
-        ("create_fiscal_year year=2030&profile=national", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
+        (
+            "create_fiscal_year year=2030&profile=national",
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK],
+        ),
         ("create_department name=新单位", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
     ];
     for (what, expected) in writes {
@@ -316,9 +358,18 @@ async fn authorization_matrix(app: App) {
         }
     }
     let admin_writes: [(&str, [S; 5]); 3] = [
-        ("set_scoring_profile fiscal_year_id=1&profile=national", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
-        ("create_account username=newuser&display_name=新用户&password=new-user-pass&role=finance", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
-        ("set_account_active user_id=5&active=false&expected_version=0", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
+        (
+            "set_scoring_profile fiscal_year_id=1&profile=national",
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK],
+        ),
+        (
+            "create_account username=newuser&display_name=新用户&password=new-user-pass&role=finance",
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK],
+        ),
+        (
+            "set_account_active user_id=5&active=false&expected_version=0",
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK],
+        ),
     ];
     for (what, expected) in admin_writes {
         let (name, body) = what.split_once(' ').unwrap();
@@ -329,10 +380,19 @@ async fn authorization_matrix(app: App) {
     }
     // The refused writes changed nothing: two comments (dept A, finance, admin = three), one
     // year, one department, and only the admin's account changes in the log.
-    let log = db::audit::all(&app.db.db).await.unwrap();
-    assert_eq!(log.iter().filter(|l| l.entity == "indicator_comment").count(), 3);
-    assert_eq!(log.iter().filter(|l| l.entity == "fiscal_year" && l.field.as_deref() == Some("year")).count(), 1);
-    assert!(log.iter().filter(|l| ["fiscal_year", "department", "app_user"].contains(&l.entity.as_str()) && l.action != "login" && l.action != "login_failed")
+    use domain::vocab::{AuditAction, EntityKind, Field};
+    let log = db::store::audit::all(&app.db.db).await.unwrap();
+    assert_eq!(log.iter().filter(|l| l.entity.0 == EntityKind::Comment).count(), 3);
+    assert_eq!(
+        log.iter()
+            .filter(|l| l.entity.0 == EntityKind::FiscalYear && l.field.map(|f| f.0) == Some(Field::Year))
+            .count(),
+        1
+    );
+    assert!(log
+        .iter()
+        .filter(|l| [EntityKind::FiscalYear, EntityKind::Department, EntityKind::User].contains(&l.entity.0)
+            && !matches!(l.action.0, AuditAction::Login | AuditAction::LoginFailed))
         .all(|l| l.username == "admin"));
 
     // Writes: submitting project 1's declaration. Only its own department may; the refused
@@ -363,35 +423,86 @@ async fn return_with_reason_resubmit_approve_and_audit() {
     let dept = login(&app, "akqi", "jixiao-akqi-2021").await;
     let finance = login(&app, "caizheng", "jixiao-finance-2021").await;
     let t = |body: &str| body.to_owned();
-    assert_eq!(call(&app, "transition_phase", &t("project_id=1&phase=declaration&action=submit&expected_version=0"), Some(&dept)).await.status, StatusCode::OK);
+    assert_eq!(
+        call(
+            &app,
+            "transition_phase",
+            &t("project_id=1&phase=declaration&action=submit&expected_version=0"),
+            Some(&dept)
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
     // A return needs a reason.
-    let r = call(&app, "transition_phase", "project_id=1&phase=declaration&action=return&reason=&expected_version=1", Some(&finance)).await;
+    let r = call(
+        &app,
+        "transition_phase",
+        "project_id=1&phase=declaration&action=return&reason=&expected_version=1",
+        Some(&finance),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("原因"), "{}", r.body);
-    let r = call(&app, "transition_phase", "project_id=1&phase=declaration&action=return&reason=成本指标依据不足&expected_version=1", Some(&finance)).await;
+    let r = call(
+        &app,
+        "transition_phase",
+        "project_id=1&phase=declaration&action=return&reason=成本指标依据不足&expected_version=1",
+        Some(&finance),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // The department sees the reason.
     let r = call(&app, "get_workflow", "project_id=1", Some(&dept)).await;
     let phases: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(phases[0]["status_label"], "退回");
+    assert_eq!(phases[0]["status"], "returned");
     assert_eq!(phases[0]["return_reason"], "成本指标依据不足");
     assert_eq!(phases[1]["available"], false);
     let page = get(&app, "/projects/1", Some(&dept)).await;
     assert!(page.body.contains("成本指标依据不足"));
     // A stale page cannot overwrite: version 1 is gone.
-    let r = call(&app, "transition_phase", "project_id=1&phase=declaration&action=submit&expected_version=1", Some(&dept)).await;
+    let r =
+        call(&app, "transition_phase", "project_id=1&phase=declaration&action=submit&expected_version=1", Some(&dept))
+            .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.body.contains("数据已被他人修改"));
-    assert_eq!(call(&app, "transition_phase", "project_id=1&phase=declaration&action=submit&expected_version=2", Some(&dept)).await.status, StatusCode::OK);
-    assert_eq!(call(&app, "transition_phase", "project_id=1&phase=declaration&action=approve&expected_version=3", Some(&finance)).await.status, StatusCode::OK);
-    let phases: serde_json::Value = serde_json::from_str(&call(&app, "get_workflow", "project_id=1", Some(&dept)).await.body).unwrap();
-    assert_eq!(phases[0]["status_label"], "已批复");
+    assert_eq!(
+        call(&app, "transition_phase", "project_id=1&phase=declaration&action=submit&expected_version=2", Some(&dept))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        call(
+            &app,
+            "transition_phase",
+            "project_id=1&phase=declaration&action=approve&expected_version=3",
+            Some(&finance)
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let phases: serde_json::Value =
+        serde_json::from_str(&call(&app, "get_workflow", "project_id=1", Some(&dept)).await.body).unwrap();
+    assert_eq!(phases[0]["status"], "approved");
     assert_eq!(phases[1]["available"], true);
     // The department cannot reopen an approved declaration; finance can, with a reason.
-    assert_eq!(call(&app, "transition_phase", "project_id=1&phase=declaration&action=reopen&reason=x&expected_version=4", Some(&dept)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        call(
+            &app,
+            "transition_phase",
+            "project_id=1&phase=declaration&action=reopen&reason=x&expected_version=4",
+            Some(&dept)
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
 
     // The audit trail has every transition, with who and old → new; the CSV export too.
-    let audit: serde_json::Value = serde_json::from_str(&call(&app, "get_audit", "project_id=1", Some(&dept)).await.body).unwrap();
+    let audit: serde_json::Value =
+        serde_json::from_str(&call(&app, "get_audit", "project_id=1", Some(&dept)).await.body).unwrap();
     let statuses: Vec<(String, String)> = audit
         .as_array()
         .unwrap()
@@ -400,7 +511,7 @@ async fn return_with_reason_resubmit_approve_and_audit() {
         .map(|r| (r["old_value"].as_str().unwrap_or("").to_owned(), r["new_value"].as_str().unwrap_or("").to_owned()))
         .collect();
     assert_eq!(statuses.len(), 4, "{audit}");
-    assert_eq!(statuses[0], ("已提交".to_owned(), "已批复".to_owned()));
+    assert_eq!(statuses[0], ("submitted".to_owned(), "approved".to_owned()));
     let csv = get(&app, "/projects/1/audit.csv", Some(&finance)).await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.body.contains("caizheng") && csv.body.contains("成本指标依据不足") && csv.body.contains("已批复"));
@@ -415,45 +526,121 @@ async fn cycle_content_over_http() {
     let app = demo_app().await;
     let dept = login(&app, "akqi", "jixiao-akqi-2021").await;
     let finance = login(&app, "caizheng", "jixiao-finance-2021").await;
-    let r = call(&app, "save_indicator", "indicator_id=1&target_text=1座&weight=三分&expected_version=0", Some(&dept)).await;
+    let r = call(&app, "save_indicator", "indicator_id=1&target_text=1座&weight=三分&expected_version=0", Some(&dept))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("“分值”应为数字"), "{}", r.body);
-    let r = call(&app, "save_indicator", "indicator_id=1&target_text=1座&weight=3&basis=计划标准&core=true&expected_version=0", Some(&dept)).await;
+    // A value outside a value set is a bad request naming the value; nothing is saved.
+    for (name, body) in [
+        ("save_indicator", "indicator_id=1&target_text=1座&weight=3&basis=拍脑袋&expected_version=0"),
+        ("save_indicator", "indicator_id=1&target_text=1座&weight=3&direction=向上&expected_version=0"),
+        ("save_monitoring", "indicator_id=1&progress=x&likelihood=也许&expected_version=0"),
+        ("save_monitoring", "indicator_id=1&progress=x&deviation_category=天气&expected_version=0"),
+        ("save_actual", "indicator_id=1&grade=很好&expected_version=0"),
+        ("transition_phase", "project_id=1&phase=planning&action=submit&expected_version=0"),
+        ("transition_phase", "project_id=1&phase=declaration&action=destroy&expected_version=0"),
+    ] {
+        let r = call(&app, name, body, Some(&dept)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{name} {body}: {}", r.body);
+        assert!(r.body.contains("请求内容有误"), "{}", r.body);
+    }
+    let admin = login(&app, "admin", "jixiao-admin-2021").await;
+    let r = call(&app, "create_fiscal_year", "year=2031&profile=provincial", Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let r =
+        call(&app, "create_account", "username=x1&display_name=x&password=long-enough-1&role=superuser", Some(&admin))
+            .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let audit: serde_json::Value =
+        serde_json::from_str(&call(&app, "get_audit", "project_id=1", Some(&dept)).await.body).unwrap();
+    assert_eq!(audit.as_array().map(Vec::len), Some(0), "refused requests changed nothing");
+    let r = call(
+        &app,
+        "save_indicator",
+        "indicator_id=1&target_text=1座&weight=3&basis=plan&core=true&expected_version=0",
+        Some(&dept),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(call(&app, "transition_phase", "project_id=1&phase=declaration&action=submit&expected_version=0", Some(&dept)).await.status, StatusCode::OK);
-    assert_eq!(call(&app, "transition_phase", "project_id=1&phase=declaration&action=approve&expected_version=1", Some(&finance)).await.status, StatusCode::OK);
+    assert_eq!(
+        call(&app, "transition_phase", "project_id=1&phase=declaration&action=submit&expected_version=0", Some(&dept))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        call(
+            &app,
+            "transition_phase",
+            "project_id=1&phase=declaration&action=approve&expected_version=1",
+            Some(&finance)
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
 
-    let r = call(&app, "propose_adjustment", "project_id=1&indicator_id=1&target_text=2座&weight=3&reason=新增LED屏一座", Some(&dept)).await;
+    let r = call(
+        &app,
+        "propose_adjustment",
+        "project_id=1&indicator_id=1&target_text=2座&weight=3&reason=新增LED屏一座",
+        Some(&dept),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let cycle: serde_json::Value = serde_json::from_str(&call(&app, "get_cycle", "project_id=1", Some(&finance)).await.body).unwrap();
+    let cycle: serde_json::Value =
+        serde_json::from_str(&call(&app, "get_cycle", "project_id=1", Some(&finance)).await.body).unwrap();
     let pending = &cycle["versions"][0];
     assert_eq!((pending["state"].as_str(), pending["reason"].as_str()), (Some("pending"), Some("新增LED屏一座")));
     assert_eq!(cycle["permissions"]["decide_adjustment"], true);
     let id = pending["id"].as_i64().unwrap();
     let r = call(&app, "decide_adjustment", &format!("version_id={id}&approve=true&note=同意"), Some(&finance)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let cycle: serde_json::Value = serde_json::from_str(&call(&app, "get_cycle", "project_id=1", Some(&dept)).await.body).unwrap();
+    let cycle: serde_json::Value =
+        serde_json::from_str(&call(&app, "get_cycle", "project_id=1", Some(&dept)).await.body).unwrap();
     assert_eq!(cycle["indicators"][0]["target_text"], "2座");
     assert_eq!(cycle["versions"][0]["changes"][0][2], "2座（3分）");
     assert_eq!(cycle["permissions"]["edit_monitoring"], true);
     assert_eq!(cycle["permissions"]["decide_adjustment"], false);
 
-    let r = call(&app, "save_monitoring", "indicator_id=1&progress=已完成一半&likelihood=有可能&expected_version=0", Some(&dept)).await;
+    let r = call(
+        &app,
+        "save_monitoring",
+        "indicator_id=1&progress=已完成一半&likelihood=possible&expected_version=0",
+        Some(&dept),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = call(&app, "save_monitoring", "indicator_id=1&progress=改&likelihood=certain&expected_version=0", Some(&dept)).await;
+    let r =
+        call(&app, "save_monitoring", "indicator_id=1&progress=改&likelihood=certain&expected_version=0", Some(&dept))
+            .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.body.contains("数据已被他人修改"));
-    let r = call(&app, "save_year_end_funds", "project_id=1&budget_full_year=10&executed_full_year=九&expected_version=1", Some(&dept)).await;
+    let r = call(
+        &app,
+        "save_year_end_funds",
+        "project_id=1&budget_full_year=10&executed_full_year=九&expected_version=1",
+        Some(&dept),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("“全年执行数”应为数字"), "{}", r.body);
     let version = cycle["project_version"].as_i64().unwrap();
-    let r = call(&app, "save_year_end_funds", &format!("project_id=1&budget_full_year=10&executed_full_year=9.5&expected_version={version}"), Some(&dept)).await;
+    let r = call(
+        &app,
+        "save_year_end_funds",
+        &format!("project_id=1&budget_full_year=10&executed_full_year=9.5&expected_version={version}"),
+        Some(&dept),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = call(&app, "save_actual", "indicator_id=1&actual_text=2座&evidence=验收单&expected_version=0", Some(&dept)).await;
+    let r = call(&app, "save_actual", "indicator_id=1&actual_text=2座&evidence=验收单&expected_version=0", Some(&dept))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let list: serde_json::Value = serde_json::from_str(&call(&app, "list_projects", "", Some(&finance)).await.body).unwrap();
+    let list: serde_json::Value =
+        serde_json::from_str(&call(&app, "list_projects", "", Some(&finance)).await.body).unwrap();
     let demo = list.as_array().unwrap().iter().find(|p| p["id"] == 1).unwrap();
-    assert_eq!(demo["statuses"][0]["status"], "approved");
+    assert_eq!(demo["statuses"][0], serde_json::json!(["declaration", "approved"]));
     assert!(demo["score"].is_string(), "{demo}");
 
     // Finance re-scores only while 财政复核中.

@@ -3,7 +3,11 @@
 //! `domain::selfeval`, the server with the same code), 财政复核 re-scores and comments — with
 //! what the signed-in user may do in each part, decided by `domain::workflow`.
 
+use super::AppError;
 use domain::selfeval::SelfEvaluation;
+use domain::vocab::{
+    Basis, DeviationCategory, IndicatorNature, Likelihood, QualitativeGrade, ScoringProfile, VersionState,
+};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -13,8 +17,8 @@ pub struct CycleView {
     pub project_id: i32,
     /// The project's version (optimistic lock of the funds forms).
     pub project_version: i32,
-    /// The fiscal year's scoring profile, as users see it.
-    pub profile_label: String,
+    /// The fiscal year's scoring profile.
+    pub profile: ScoringProfile,
     pub permissions: Permissions,
     pub funds: FundsView,
     pub indicators: Vec<CycleIndicator>,
@@ -54,8 +58,8 @@ pub struct CycleIndicator {
     /// 指标值 as declared (after approved 调整).
     pub target_text: String,
     pub weight: Option<Decimal>,
-    pub direction: Option<String>,
-    pub basis: Option<String>,
+    pub direction: Option<IndicatorNature>,
+    pub basis: Option<Basis>,
     pub core: bool,
     pub version: i32,
     pub monitoring: MonitoringView,
@@ -68,9 +72,8 @@ pub struct CycleIndicator {
 pub struct MonitoringView {
     pub progress: Option<String>,
     pub forecast: Option<String>,
-    /// certain / possible / impossible
-    pub likelihood: Option<String>,
-    pub deviation_category: Option<String>,
+    pub likelihood: Option<Likelihood>,
+    pub deviation_category: Option<DeviationCategory>,
     pub deviation_reason: Option<String>,
     pub corrective_action: Option<String>,
     /// 0 while never saved.
@@ -80,8 +83,7 @@ pub struct MonitoringView {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActualView {
     pub actual_text: Option<String>,
-    /// achieved / partial / poor
-    pub grade: Option<String>,
+    pub grade: Option<QualitativeGrade>,
     pub grade_score: Option<Decimal>,
     pub evidence: Option<String>,
     pub explanation: Option<String>,
@@ -110,9 +112,7 @@ pub struct CommentView {
 pub struct VersionView {
     pub id: i32,
     pub number: i32,
-    /// pending / approved / superseded / rejected
-    pub state: String,
-    pub state_label: String,
+    pub state: VersionState,
     pub reason: Option<String>,
     pub created_by: String,
     pub created_at: String,
@@ -125,29 +125,24 @@ pub struct VersionView {
 
 /// The cycle of a project the signed-in user may read.
 #[server]
-pub async fn get_cycle(project_id: i32) -> Result<CycleView, ServerFnError> {
+pub async fn get_cycle(project_id: i32) -> Result<CycleView, AppError> {
     let (_, actor) = super::ssr::require_user().await?;
     let db = super::ssr::db()?;
     let row = super::ssr::readable_project(&db, &actor, project_id).await?;
-    let states = db::workflow::project_phases(&db, project_id).await.map_err(super::ssr::internal)?;
+    let states = db::store::phases::of_project(&db, project_id).await?;
     ssr::cycle(&db, &actor, &row.project, &states).await
 }
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::*;
-    use crate::api::ssr::internal;
+    use crate::api::ssr::beijing;
     use db::entities::{project, target_version_item};
-    use db::workflow::PhaseState;
+    use db::store::phases::PhaseState;
     use db::DatabaseConnection;
     use domain::workflow::{
         can_decide_adjustment, can_edit, can_propose_adjustment, can_read, can_rescore, phase_available, Actor, Phase,
     };
-
-    pub fn beijing(at: chrono::DateTime<chrono::Utc>) -> String {
-        let tz = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-        at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
-    }
 
     fn item_text(i: &target_version_item::Model) -> String {
         match i.weight {
@@ -162,12 +157,19 @@ pub mod ssr {
         actor: &Actor,
         p: &project::Model,
         states: &[PhaseState],
-    ) -> Result<CycleView, ServerFnError> {
+    ) -> Result<CycleView, AppError> {
         let project_id = p.id;
         let dept = p.department_id;
-        let status = |phase: Phase| states.iter().find(|s| s.phase == phase).map(|s| s.status).unwrap_or(domain::workflow::Status::initial(phase));
+        let status = |phase: Phase| {
+            states
+                .iter()
+                .find(|s| s.phase == phase)
+                .map(|s| s.status)
+                .unwrap_or(domain::workflow::Status::initial(phase))
+        };
         let declaration = status(Phase::Declaration);
-        let editable = |phase: Phase| phase_available(phase, declaration) && can_edit(actor, dept, phase, status(phase));
+        let editable =
+            |phase: Phase| phase_available(phase, declaration) && can_edit(actor, dept, phase, status(phase));
         let permissions = Permissions {
             edit_declaration: editable(Phase::Declaration),
             edit_monitoring: editable(Phase::Monitoring),
@@ -177,19 +179,18 @@ pub mod ssr {
             rescore: can_rescore(actor, status(Phase::SelfEvaluation)).is_ok(),
             comment: can_read(actor, dept),
         };
-        let indicators = db::queries::indicators(db, project_id).await.map_err(internal)?;
-        let monitoring = db::monitoring::entries(db, project_id).await.map_err(internal)?;
-        let actuals = db::evaluation::actuals(db, project_id).await.map_err(internal)?;
-        let reviews = db::evaluation::reviews(db, project_id).await.map_err(internal)?;
-        let comments = db::comments::for_project(db, project_id).await.map_err(internal)?;
-        let versions = db::versions::versions(db, project_id).await.map_err(internal)?;
-        let evaluation = db::evaluation::self_evaluation(db, project_id, true)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| ServerFnError::new("项目不存在"))?;
-        let profile_name = match &evaluation.profile {
-            domain::selfeval::ProfileSpec::Name(n) => n.clone(),
-            domain::selfeval::ProfileSpec::Inline(p) => p.name.clone(),
+        let indicators = db::store::projects::indicators(db, project_id).await?;
+        let monitoring = db::store::monitoring::of_project(db, project_id).await?;
+        let actuals = db::store::actuals::of_project(db, project_id).await?;
+        let reviews = db::store::actuals::reviews(db, project_id).await?;
+        let comments = db::store::comments::of_project(db, project_id).await?;
+        let versions = db::store::versions::of_project(db, project_id).await?;
+        let evaluation = db::cycle::evaluation::self_evaluation(db, project_id, true)
+            .await?
+            .ok_or(AppError::NotFound(domain::vocab::EntityKind::Project))?;
+        let profile = match &evaluation.profile {
+            domain::selfeval::ProfileSpec::Name(n) => *n,
+            domain::selfeval::ProfileSpec::Inline(_) => ScoringProfile::National,
         };
         let name_of = |id: i32| indicators.iter().find(|i| i.id == id).map(|i| i.name.clone()).unwrap_or_default();
         let version_views = versions
@@ -197,7 +198,9 @@ pub mod ssr {
             .enumerate()
             .map(|(n, v)| {
                 // The version before it in number order (the list is newest first).
-                let previous = versions[n + 1..].iter().find(|o| o.version.state != db::versions::state::REJECTED && o.version.state != db::versions::state::PENDING);
+                let previous = versions[n + 1..]
+                    .iter()
+                    .find(|o| !matches!(o.version.state.0, VersionState::Rejected | VersionState::Pending));
                 let changes = v
                     .items
                     .iter()
@@ -206,7 +209,9 @@ pub mod ssr {
                         match old {
                             Some(o) if o.target_text == item.target_text && o.weight == item.weight => None,
                             Some(o) => Some((name_of(item.indicator_id), item_text(o), item_text(item))),
-                            None if previous.is_some() => Some((name_of(item.indicator_id), String::new(), item_text(item))),
+                            None if previous.is_some() => {
+                                Some((name_of(item.indicator_id), String::new(), item_text(item)))
+                            }
                             None => None,
                         }
                     })
@@ -215,8 +220,7 @@ pub mod ssr {
                 VersionView {
                     id: m.id,
                     number: m.number,
-                    state: m.state.clone(),
-                    state_label: db::versions::state_label(&m.state).to_owned(),
+                    state: m.state.0,
                     reason: m.reason.clone(),
                     created_by: m.created_by_name.clone(),
                     created_at: beijing(m.created_at),
@@ -239,16 +243,16 @@ pub mod ssr {
                     name: i.name.clone(),
                     target_text: i.target_text.clone(),
                     weight: i.weight.map(|w| w.0.normalize()),
-                    direction: i.direction.clone(),
-                    basis: i.basis.clone(),
+                    direction: i.direction.map(|d| d.0),
+                    basis: i.basis.map(|b| b.0),
                     core: i.core,
                     version: i.version,
                     monitoring: m
                         .map(|m| MonitoringView {
                             progress: m.progress.clone(),
                             forecast: m.forecast.clone(),
-                            likelihood: m.likelihood.clone(),
-                            deviation_category: m.deviation_category.clone(),
+                            likelihood: m.likelihood.map(|l| l.0),
+                            deviation_category: m.deviation_category.map(|c| c.0),
                             deviation_reason: m.deviation_reason.clone(),
                             corrective_action: m.corrective_action.clone(),
                             version: m.version,
@@ -257,7 +261,7 @@ pub mod ssr {
                     actual: a
                         .map(|a| ActualView {
                             actual_text: a.actual_text.clone(),
-                            grade: a.grade.clone(),
+                            grade: a.grade.map(|g| g.0),
                             grade_score: a.grade_score.map(|s| s.0.normalize()),
                             evidence: a.evidence.clone(),
                             explanation: a.explanation.clone(),
@@ -277,7 +281,11 @@ pub mod ssr {
                     comments: comments
                         .iter()
                         .filter(|c| c.indicator_id == i.id)
-                        .map(|c| CommentView { author: c.author_name.clone(), body: c.body.clone(), at: beijing(c.created_at) })
+                        .map(|c| CommentView {
+                            author: c.author_name.clone(),
+                            body: c.body.clone(),
+                            at: beijing(c.created_at),
+                        })
                         .collect(),
                 }
             })
@@ -285,7 +293,7 @@ pub mod ssr {
         Ok(CycleView {
             project_id,
             project_version: p.version,
-            profile_label: format!("{}：{}", profile_name, db::admin::profile_label(&profile_name)),
+            profile,
             permissions,
             funds: FundsView {
                 budget_initial: p.budget_initial.map(|a| a.0.normalize()),

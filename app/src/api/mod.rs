@@ -5,14 +5,16 @@ pub mod admin;
 pub mod auth;
 pub mod content;
 pub mod cycle;
+pub mod error;
 pub mod projects;
-pub mod workflow;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod workflow;
 
 pub use admin::*;
 pub use auth::*;
 pub use content::*;
 pub use cycle::*;
+pub use error::AppError;
 pub use projects::*;
 pub use workflow::*;

@@ -1,5 +1,6 @@
 use crate::api::{DecideAdjustment, ProposeAdjustment, VersionView};
-use crate::components::{refresh_on_success, use_project_state, SaveStatus};
+use crate::components::{refresh_on_success, use_project_state, FormErrors, SaveStatus, TextAreaCell, TextCell};
+use domain::vocab::{Field, VersionState};
 use leptos::prelude::*;
 
 /// 目标版本与调整: every approved version with who/when/why and what changed; the department's
@@ -20,7 +21,7 @@ pub fn Adjustments() -> impl IntoView {
                 <table class="data-table" data-testid="versions">
                     <thead><tr><th>"版本"</th><th>"状态"</th><th>"原因"</th><th>"提出"</th><th>"审核"</th><th>"调整内容"</th></tr></thead>
                     <tbody>
-                        <For each=versions key=|v| (v.id, v.state.clone()) let:v>
+                        <For each=versions key=|v| (v.id, v.state) let:v>
                             <VersionRow v decide note/>
                         </For>
                     </tbody>
@@ -38,7 +39,7 @@ pub fn Adjustments() -> impl IntoView {
 fn VersionRow(v: VersionView, decide: ServerAction<DecideAdjustment>, note: RwSignal<String>) -> impl IntoView {
     let state = use_project_state();
     let id = v.id;
-    let pending = v.state == "pending";
+    let pending = v.state == VersionState::Pending;
     let changes = v
         .changes
         .iter()
@@ -47,7 +48,7 @@ fn VersionRow(v: VersionView, decide: ServerAction<DecideAdjustment>, note: RwSi
     view! {
         <tr data-version=v.number>
             <td class="nowrap">{format!("第 {} 版", v.number)}</td>
-            <td><span class=format!("badge version-{}", v.state)>{v.state_label.clone()}</span></td>
+            <td><span class=format!("badge version-{}", v.state.key())>{v.state.label()}</span></td>
             <td>{v.reason.clone().unwrap_or_default()}</td>
             <td class="nowrap">{v.created_by.clone()}<br/><span class="muted">{v.created_at.clone()}</span></td>
             <td class="nowrap">
@@ -84,6 +85,7 @@ fn ProposeForm() -> impl IntoView {
     let weight = RwSignal::new(first.as_ref().and_then(|i| i.weight).map(|w| w.to_string()).unwrap_or_default());
     let reason = RwSignal::new(String::new());
     let propose = ServerAction::<ProposeAdjustment>::new();
+    let errors = FormErrors::of(propose);
     refresh_on_success(propose.value());
     let pick = move |id: i32| {
         indicator.set(id);
@@ -109,9 +111,9 @@ fn ProposeForm() -> impl IntoView {
                     {indicators.iter().map(|i| view! { <option value=i.id>{format!("{} / {}", i.level2, i.name)}</option> }).collect_view()}
                 </select>
             </label>
-            <label>"调整后的指标值"<input prop:value=move || target.get() on:input=move |ev| target.set(event_target_value(&ev))/></label>
-            <label>"分值"<input inputmode="decimal" prop:value=move || weight.get() on:input=move |ev| weight.set(event_target_value(&ev))/></label>
-            <label>"调整原因"<textarea rows="2" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea></label>
+            <label>"调整后的指标值"<TextCell value=target label="调整后的指标值" field=Field::TargetText errors/></label>
+            <label>"分值"<TextCell value=weight label="分值" numeric=true field=Field::Weight errors/></label>
+            <label>"调整原因"<TextAreaCell value=reason label="调整原因" field=Field::AdjustmentReason errors/></label>
             <div>
                 <button class="btn btn-primary" type="submit" disabled=move || propose.pending().get()>"提交调整申请"</button>
                 " "

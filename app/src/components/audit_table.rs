@@ -1,7 +1,7 @@
 use crate::api::AuditRow;
 use leptos::prelude::*;
 
-/// The audit trail: who, when, what, old → new.
+/// The audit trail: who, when, what, old → new, every field and action by its Chinese name.
 #[component]
 pub fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
     if rows.is_empty() {
@@ -11,41 +11,21 @@ pub fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
         <table class="data-table audit" data-testid="audit">
             <thead><tr><th>"时间"</th><th>"用户"</th><th>"操作"</th><th>"内容"</th><th>"原值"</th><th>"新值"</th></tr></thead>
             <tbody>
-                {rows.into_iter().map(|r| view! {
-                    <tr>
-                        <td class="nowrap">{r.at}</td>
-                        <td>{r.username}</td>
-                        <td>{action_label(&r.action).to_owned()}</td>
-                        <td>{field_label(r.field.as_deref().unwrap_or(&r.entity)).to_owned()}</td>
-                        <td>{r.old_value.unwrap_or_default()}</td>
-                        <td>{r.new_value.unwrap_or_default()}</td>
-                    </tr>
+                {rows.into_iter().map(|r| {
+                    let (old, new) = r.values();
+                    view! {
+                        <tr>
+                            <td class="nowrap">{r.at.clone()}</td>
+                            <td>{r.username.clone()}</td>
+                            <td>{r.action.label()}</td>
+                            <td>{r.subject()}</td>
+                            <td>{old}</td>
+                            <td>{new}</td>
+                        </tr>
+                    }
                 }).collect_view()}
             </tbody>
         </table>
     }
     .into_any()
-}
-
-fn action_label(action: &str) -> &str {
-    match action {
-        "create" => "新建",
-        "update" => "修改",
-        "transition" => "流程",
-        "login" => "登录",
-        "login_failed" => "登录失败",
-        other => other,
-    }
-}
-
-fn field_label(field: &str) -> &str {
-    match field {
-        "status" => "状态",
-        "return_reason" => "原因",
-        "target_text" => "指标值",
-        "project_phase" => "流程",
-        "indicator" => "指标",
-        "project" => "项目",
-        other => other,
-    }
 }

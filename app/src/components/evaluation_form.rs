@@ -1,8 +1,13 @@
 use crate::api::{CycleIndicator, Rescore, SaveActual, SaveYearEndFunds};
-use crate::components::{non_blank as opt, phase_open, refresh_on_success, use_project_state, SaveStatus};
-use domain::money::{format_wan, parse_input};
+use crate::components::{
+    non_blank as opt, phase_open, refresh_on_success, use_project_state, ChoiceCell, FormErrors, SaveStatus,
+    TextAreaCell, TextCell,
+};
+use domain::input::number;
+use domain::money::format_wan;
 use domain::scoring::EvaluationResult;
 use domain::value::{parse_target, TargetContext, ValueKind};
+use domain::vocab::{Field, Phase, QualitativeGrade};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 
@@ -14,7 +19,7 @@ fn points(d: Decimal) -> String {
 #[derive(Clone, Copy)]
 struct Draft {
     actual: RwSignal<String>,
-    grade: RwSignal<String>,
+    grade: RwSignal<Option<QualitativeGrade>>,
     score: RwSignal<String>,
     explanation: RwSignal<String>,
     evidence: RwSignal<String>,
@@ -36,7 +41,7 @@ struct FundsDraft {
 #[component]
 pub fn EvaluationForm() -> impl IntoView {
     let state = use_project_state();
-    let open = phase_open("self_evaluation");
+    let open = phase_open(Phase::SelfEvaluation);
     let hydrated = crate::components::use_hydrated();
     let initial = state.cycle.get_untracked();
     let text = |o: Option<String>| RwSignal::new(o.unwrap_or_default());
@@ -45,7 +50,7 @@ pub fn EvaluationForm() -> impl IntoView {
         .iter()
         .map(|i| Draft {
             actual: text(i.actual.actual_text.clone()),
-            grade: text(i.actual.grade.clone()),
+            grade: RwSignal::new(i.actual.grade),
             score: text(i.actual.grade_score.map(|s| s.to_string())),
             explanation: text(i.actual.explanation.clone()),
             evidence: text(i.actual.evidence.clone()),
@@ -62,12 +67,12 @@ pub fn EvaluationForm() -> impl IntoView {
         let mut e = state.cycle.with(|c| c.evaluation.clone());
         for (entry, d) in e.indicators.iter_mut().zip(&preview_drafts) {
             entry.actual = opt(d.actual.get());
-            entry.grade = opt(d.grade.get());
-            entry.score = parse_input("得分", &d.score.get()).ok().flatten();
+            entry.grade = d.grade.get();
+            entry.score = number(Field::GradeScore, &d.score.get()).ok().flatten();
             entry.explanation = opt(d.explanation.get());
         }
-        e.funds.budget = parse_input("全年预算数", &funds.budget.get()).ok().flatten().unwrap_or_default();
-        e.funds.executed = parse_input("全年执行数", &funds.executed.get()).ok().flatten().unwrap_or_default();
+        e.funds.budget = number(Field::BudgetFullYear, &funds.budget.get()).ok().flatten().unwrap_or_default();
+        e.funds.executed = number(Field::ExecutedFullYear, &funds.executed.get()).ok().flatten().unwrap_or_default();
         e.funds.explanation = opt(funds.explanation.get());
         domain::selfeval::evaluate(&e)
     });
@@ -77,7 +82,10 @@ pub fn EvaluationForm() -> impl IntoView {
             <section class="card" id="evaluation" data-hydrated=move || hydrated.get().to_string()>
                 <div class="card-head">
                     <h2>"绩效自评"</h2>
-                    <span class="muted">{move || format!("评分方案：{}", state.cycle.get().profile_label)}</span>
+                    <span class="muted">{move || {
+                        let profile = state.cycle.get().profile;
+                        format!("评分方案：{}：{}", profile.key(), profile.label())
+                    }}</span>
                 </div>
                 <ScoreSummary preview/>
                 <FundsForm funds preview/>
@@ -95,11 +103,12 @@ pub fn EvaluationForm() -> impl IntoView {
 }
 
 #[component]
-fn ScoreSummary(preview: Memo<Result<EvaluationResult, String>>) -> impl IntoView {
-    move || match preview.get() {
-        Err(e) => view! { <p class="notice notice-error">{e}</p> }.into_any(),
-        Ok(r) => {
-            let grade_class = format!("grade grade-{}", r.grade);
+fn ScoreSummary(preview: Memo<EvaluationResult>) -> impl IntoView {
+    move || {
+        let r = preview.get();
+        {
+            let grade = r.grade.map(|g| g.label()).unwrap_or_default();
+            let grade_class = format!("grade grade-{grade}");
             let level1 = r
                 .level1
                 .iter()
@@ -112,7 +121,7 @@ fn ScoreSummary(preview: Memo<Result<EvaluationResult, String>>) -> impl IntoVie
                     <div class="total">
                         <span class="muted">"总分"</span>
                         <strong data-testid="total-score">{points(r.total)}</strong>
-                        <span class=grade_class data-testid="grade">{r.grade.clone()}</span>
+                        <span class=grade_class data-testid="grade">{grade}</span>
                     </div>
                     <dl class="subtotals">
                         {level1}
@@ -132,29 +141,25 @@ fn ScoreSummary(preview: Memo<Result<EvaluationResult, String>>) -> impl IntoVie
 }
 
 #[component]
-fn FundsForm(funds: FundsDraft, preview: Memo<Result<EvaluationResult, String>>) -> impl IntoView {
+fn FundsForm(funds: FundsDraft, preview: Memo<EvaluationResult>) -> impl IntoView {
     let state = use_project_state();
     let editable = move || state.cycle.get().permissions.edit_evaluation;
+    let disabled = Signal::derive(move || !editable());
     let save = ServerAction::<SaveYearEndFunds>::new();
+    let errors = FormErrors::of(save);
     refresh_on_success(save.value());
-    let input = move |label: &'static str, s: RwSignal<String>| {
-        view! {
-            <label>{label}<input class="cell num" inputmode="decimal" prop:disabled=move || !editable()
-                prop:value=move || s.get() on:input=move |ev| s.set(event_target_value(&ev))/></label>
-        }
+    let input = move |label: &'static str, s: RwSignal<String>, field: Field| {
+        view! { <label>{label}<TextCell value=s label=label numeric=true disabled field errors/></label> }
     };
-    let rate = move || match preview.get() {
-        Ok(r) => r.execution.rate.map(|r| format!("{r:.2}%")).unwrap_or_else(|| "—".into()),
-        Err(_) => "—".into(),
-    };
+    let rate = move || preview.get().execution.rate.map(|r| format!("{r:.2}%")).unwrap_or_else(|| "—".into());
     view! {
         <div class="funds-form" data-testid="year-end-funds">
-            {input("年初预算数（万元）", funds.initial)}
-            {input("全年预算数（万元）", funds.budget)}
-            {input("全年执行数（万元）", funds.executed)}
+            {input("年初预算数（万元）", funds.initial, Field::BudgetInitial)}
+            {input("全年预算数（万元）", funds.budget, Field::BudgetFullYear)}
+            {input("全年执行数（万元）", funds.executed, Field::ExecutedFullYear)}
             <span class="muted">"执行率 "<strong data-testid="execution-rate">{rate}</strong></span>
-            <label class="wide">"预算执行偏差原因"<textarea class="cell" rows="1" prop:disabled=move || !editable()
-                prop:value=move || funds.explanation.get() on:input=move |ev| funds.explanation.set(event_target_value(&ev))></textarea></label>
+            <label class="wide">"预算执行偏差原因"<TextAreaCell value=funds.explanation label="预算执行偏差原因" rows=1 disabled
+                field=Field::ExecutionExplanation errors/></label>
             <Show when=editable>
                 <button class="btn" disabled=move || save.pending().get() on:click=move |_| {
                     save.dispatch(SaveYearEndFunds {
@@ -174,59 +179,57 @@ fn FundsForm(funds: FundsDraft, preview: Memo<Result<EvaluationResult, String>>)
 }
 
 #[component]
-fn EvaluationRow(row: CycleIndicator, draft: Draft, preview: Memo<Result<EvaluationResult, String>>) -> impl IntoView {
+fn EvaluationRow(row: CycleIndicator, draft: Draft, preview: Memo<EvaluationResult>) -> impl IntoView {
     let state = use_project_state();
     let id = row.id;
     let index = state.cycle.with_untracked(|c| c.indicators.iter().position(|i| i.id == id)).unwrap_or(0);
     let editable = move || state.cycle.get().permissions.edit_evaluation;
-    let version = move || state.cycle.with(|c| c.indicators.iter().find(|i| i.id == id).map_or(0, |i| i.actual.version));
+    let disabled = Signal::derive(move || !editable());
+    let version =
+        move || state.cycle.with(|c| c.indicators.iter().find(|i| i.id == id).map_or(0, |i| i.actual.version));
     let entry = move || state.cycle.with(|c| c.evaluation.indicators.get(index).cloned().unwrap_or_default());
     let qualitative = {
         let e = entry();
-        let ctx = TargetContext { category: Some(e.level2.clone()), indicator_name: Some(e.name.clone()), comparator_column: e.comparator.clone(), unit_column: None };
+        let ctx = TargetContext {
+            category: Some(e.level2.clone()),
+            indicator_name: Some(e.name.clone()),
+            comparator_column: e.comparator.map(|c| c.label().to_owned()),
+            unit_column: None,
+        };
         matches!(parse_target(&e.target, &ctx).kind, ValueKind::Qualitative { .. })
     };
-    let scored = move || preview.with(|p| p.as_ref().ok().and_then(|r| r.indicators.get(index).cloned()));
+    let scored = move || preview.with(|r| r.indicators.get(index).cloned());
     let score_text = move || scored().map(|s| points(s.score)).unwrap_or_else(|| "—".into());
     let rule = move || scored().map(|s| s.explanation).unwrap_or_default();
-    let required = move || {
-        preview.with(|p| p.as_ref().ok().is_some_and(|r| r.required_explanations.iter().any(|x| x.index == Some(index) && !x.provided)))
-    };
+    let required =
+        move || preview.with(|r| r.required_explanations.iter().any(|x| x.index == Some(index) && !x.provided));
     let save = ServerAction::<SaveActual>::new();
+    let errors = FormErrors::of(save);
     refresh_on_success(save.value());
-    let initial_grade = draft.grade.get_untracked();
     view! {
         <tr data-indicator=row.name.clone() class:attention=required>
             <td class="l3">{row.core.then_some("★ ")}{row.name.clone()}</td>
             <td class="target">{move || entry().target}</td>
             <td>
-                <input class="cell" aria-label="实际完成值" prop:disabled=move || !editable()
-                    prop:value=move || draft.actual.get() on:input=move |ev| draft.actual.set(event_target_value(&ev))/>
+                <TextCell value=draft.actual label="实际完成值" disabled field=Field::ActualText errors/>
                 {qualitative.then(|| view! {
-                    <select aria-label="评价等级" prop:disabled=move || !editable() on:change=move |ev| draft.grade.set(event_target_value(&ev))>
-                        <option value="" selected=initial_grade.is_empty()>"评价等级"</option>
-                        <option value="achieved" selected=initial_grade == "achieved">"达成年度指标"</option>
-                        <option value="partial" selected=initial_grade == "partial">"部分达成年度指标并具有一定效果"</option>
-                        <option value="poor" selected=initial_grade == "poor">"未达成年度指标且效果较差"</option>
-                    </select>
-                    <input class="cell num short" inputmode="decimal" aria-label="定性得分" placeholder="得分" prop:disabled=move || !editable()
-                        prop:value=move || draft.score.get() on:input=move |ev| draft.score.set(event_target_value(&ev))/>
+                    <ChoiceCell value=draft.grade label="评价等级" none="评价等级" disabled/>
+                    <TextCell value=draft.score label="定性得分" numeric=true placeholder="得分" disabled field=Field::GradeScore errors/>
                 })}
             </td>
             <td class="num">{move || entry().weight.normalize().to_string()}</td>
             <td class="num score" title=rule data-testid="row-score">{score_text}</td>
-            <td><textarea class="cell" rows="2" aria-label="偏差原因分析及改进措施" prop:disabled=move || !editable()
-                placeholder=move || if required() { "须填写" } else { "" }
-                prop:value=move || draft.explanation.get() on:input=move |ev| draft.explanation.set(event_target_value(&ev))></textarea></td>
-            <td><textarea class="cell" rows="2" aria-label="佐证材料" prop:disabled=move || !editable()
-                prop:value=move || draft.evidence.get() on:input=move |ev| draft.evidence.set(event_target_value(&ev))></textarea></td>
+            <td><TextAreaCell value=draft.explanation label="偏差原因分析及改进措施" disabled
+                placeholder=Signal::derive(move || if required() { "须填写".to_owned() } else { String::new() })
+                field=Field::Explanation errors/></td>
+            <td><TextAreaCell value=draft.evidence label="佐证材料" disabled field=Field::Evidence errors/></td>
             <td class="nowrap">
                 <Show when=editable>
                     <button class="btn" disabled=move || save.pending().get() on:click=move |_| {
                         save.dispatch(SaveActual {
                             indicator_id: id,
                             actual_text: opt(draft.actual.get_untracked()),
-                            grade: opt(draft.grade.get_untracked()),
+                            grade: draft.grade.get_untracked(),
                             grade_score: opt(draft.score.get_untracked()),
                             evidence: opt(draft.evidence.get_untracked()),
                             explanation: opt(draft.explanation.get_untracked()),
@@ -251,13 +254,12 @@ fn RescoreCell(id: i32) -> impl IntoView {
     let score = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let rescore = ServerAction::<Rescore>::new();
+    let errors = FormErrors::of(rescore);
     refresh_on_success(rescore.value());
     view! {
         <div class="rescore">
-            <input class="cell num short" inputmode="decimal" aria-label="复核得分" placeholder="复核得分"
-                prop:value=move || score.get() on:input=move |ev| score.set(event_target_value(&ev))/>
-            <input class="cell" aria-label="复核理由" placeholder="理由"
-                prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+            <TextCell value=score label="复核得分" numeric=true placeholder="复核得分" field=Field::Score errors/>
+            <TextCell value=reason label="复核理由" placeholder="理由" field=Field::Reason errors/>
             <button class="btn" disabled=move || rescore.pending().get() on:click=move |_| {
                 rescore.dispatch(Rescore { indicator_id: id, score: score.get_untracked(), reason: reason.get_untracked() });
             }>"复核"</button>

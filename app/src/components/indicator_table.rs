@@ -1,10 +1,10 @@
-use crate::api::IndicatorRow;
+use crate::api::CycleIndicator;
 use domain::tree::{group, Level1};
 use leptos::prelude::*;
 
 /// The 三级指标 table grouped by 一级 / 二级; each 一级 group is a row group that collapses.
 #[component]
-pub fn IndicatorTable(indicators: Signal<Vec<IndicatorRow>>) -> impl IntoView {
+pub fn IndicatorTable(indicators: Signal<Vec<CycleIndicator>>) -> impl IntoView {
     let tree = move || group(indicators.get(), |r| (r.level1.as_str(), r.level2.as_str()));
     let hydrated = crate::components::use_hydrated();
     view! {
@@ -17,15 +17,22 @@ pub fn IndicatorTable(indicators: Signal<Vec<IndicatorRow>>) -> impl IntoView {
                     <th class="num">"分值"</th>
                 </tr>
             </thead>
-            <For each=tree key=|g| (g.name.clone(), g.len()) let:level1>
+            <For each=tree key=content_key let:level1>
                 <Level1Group level1/>
             </For>
         </table>
     }
 }
 
+/// A group re-renders when any of its rows' shown content changes (not only its size), so saved
+/// targets show at once.
+fn content_key(g: &Level1<CycleIndicator>) -> (String, Vec<(i32, String, Option<rust_decimal::Decimal>, bool)>) {
+    let rows = g.groups.iter().flat_map(|l2| l2.rows.iter().map(|r| (r.id, r.target_text.clone(), r.weight, r.core)));
+    (g.name.clone(), rows.collect())
+}
+
 #[component]
-fn Level1Group(level1: Level1<IndicatorRow>) -> impl IntoView {
+fn Level1Group(level1: Level1<CycleIndicator>) -> impl IntoView {
     let open = RwSignal::new(true);
     let count = level1.len();
     let name = level1.name.clone();
@@ -42,7 +49,7 @@ fn Level1Group(level1: Level1<IndicatorRow>) -> impl IntoView {
                     {first.then(|| view! { <td class="l2" rowspan=span>{l2}</td> })}
                     <td class="l3">{r.core.then_some(view! { <span class="core" title="核心指标">"★"</span> })}{r.name}</td>
                     <td class="target">{r.target_text}</td>
-                    <td class="num">{r.weight.map(|w| w.to_string()).unwrap_or_default()}</td>
+                    <td class="num">{r.weight.map(|w| w.normalize().to_string()).unwrap_or_default()}</td>
                 </tr>
             }
         })

@@ -1,7 +1,10 @@
 use crate::api::{CycleIndicator, SaveMonitoring, SaveMonitoringFunds};
-use crate::components::{non_blank as opt, phase_open, refresh_on_success, use_project_state, SaveStatus};
+use crate::components::{
+    non_blank as opt, phase_open, refresh_on_success, use_project_state, ChoiceCell, FormErrors, SaveStatus,
+    TextAreaCell, TextCell,
+};
 use domain::money::format_wan;
-use domain::workflow::{Likelihood, DEVIATION_CATEGORIES};
+use domain::vocab::{Field, Phase};
 use leptos::prelude::*;
 
 /// 运行监控 (绩效运行监控表): 1–7月 budget execution and, per indicator, 1–7月执行情况,
@@ -10,7 +13,7 @@ use leptos::prelude::*;
 #[component]
 pub fn MonitoringForm() -> impl IntoView {
     let state = use_project_state();
-    let open = phase_open("monitoring");
+    let open = phase_open(Phase::Monitoring);
     let hydrated = crate::components::use_hydrated();
     let rows = state.cycle.get_untracked().indicators;
     view! {
@@ -27,7 +30,8 @@ pub fn MonitoringForm() -> impl IntoView {
                 </table>
             </section>
         </Show>
-    }.into_any()
+    }
+    .into_any()
 }
 
 #[component]
@@ -37,7 +41,9 @@ fn MonitoringFunds() -> impl IntoView {
     let jan_jul = RwSignal::new(funds.executed_jan_jul.map(|d| d.to_string()).unwrap_or_default());
     let expected = RwSignal::new(funds.expected_execution.map(|d| d.to_string()).unwrap_or_default());
     let editable = move || state.cycle.get().permissions.edit_monitoring;
+    let disabled = Signal::derive(move || !editable());
     let save = ServerAction::<SaveMonitoringFunds>::new();
+    let errors = FormErrors::of(save);
     refresh_on_success(save.value());
     let rate = move || {
         let c = state.cycle.get();
@@ -49,10 +55,10 @@ fn MonitoringFunds() -> impl IntoView {
     };
     view! {
         <div class="funds-form">
-            <label>"1–7月执行数（万元）"<input class="cell num" inputmode="decimal" prop:disabled=move || !editable()
-                prop:value=move || jan_jul.get() on:input=move |ev| jan_jul.set(event_target_value(&ev))/></label>
-            <label>"全年预计执行数（万元）"<input class="cell num" inputmode="decimal" prop:disabled=move || !editable()
-                prop:value=move || expected.get() on:input=move |ev| expected.set(event_target_value(&ev))/></label>
+            <label>"1–7月执行数（万元）"
+                <TextCell value=jan_jul label="1–7月执行数（万元）" numeric=true disabled field=Field::ExecutedJanJul errors/></label>
+            <label>"全年预计执行数（万元）"
+                <TextCell value=expected label="全年预计执行数（万元）" numeric=true disabled field=Field::ExpectedExecution errors/></label>
             <span class="muted">"年初预算数 "{move || state.cycle.get().funds.budget_initial.map(format_wan).unwrap_or_else(|| "未填".into())}
                 " · 1–7月执行率 "{rate}</span>
             <Show when=editable>
@@ -77,44 +83,38 @@ fn MonitoringRow(row: CycleIndicator) -> impl IntoView {
     let m = row.monitoring.clone();
     let progress = RwSignal::new(m.progress.unwrap_or_default());
     let forecast = RwSignal::new(m.forecast.unwrap_or_default());
-    let likelihood = RwSignal::new(m.likelihood.unwrap_or_default());
-    let category = RwSignal::new(m.deviation_category.unwrap_or_default());
+    let likelihood = RwSignal::new(m.likelihood);
+    let category = RwSignal::new(m.deviation_category);
     let reason = RwSignal::new(m.deviation_reason.unwrap_or_default());
     let corrective = RwSignal::new(m.corrective_action.unwrap_or_default());
     let editable = move || state.cycle.get().permissions.edit_monitoring;
-    let version = move || state.cycle.with(|c| c.indicators.iter().find(|i| i.id == id).map_or(0, |i| i.monitoring.version));
-    let target = move || state.cycle.with(|c| c.indicators.iter().find(|i| i.id == id).map(|i| i.target_text.clone()).unwrap_or_default());
-    let needs_reason = move || Likelihood::parse(&likelihood.get()).is_some_and(|l| l.needs_explanation());
+    let disabled = Signal::derive(move || !editable());
+    let version =
+        move || state.cycle.with(|c| c.indicators.iter().find(|i| i.id == id).map_or(0, |i| i.monitoring.version));
+    let target = move || {
+        state
+            .cycle
+            .with(|c| c.indicators.iter().find(|i| i.id == id).map(|i| i.target_text.clone()).unwrap_or_default())
+    };
+    let needs_reason = move || likelihood.get().is_some_and(|l| l.needs_explanation());
+    let required = move |what: &str| if needs_reason() { format!("须填写{what}") } else { String::new() };
     let save = ServerAction::<SaveMonitoring>::new();
+    let errors = FormErrors::of(save);
     refresh_on_success(save.value());
-    let initial_likelihood = likelihood.get_untracked();
-    let initial_category = category.get_untracked();
     view! {
         <tr data-indicator=row.name.clone() class:attention=needs_reason>
             <td class="l3">{row.name.clone()}</td>
             <td class="target">{target}</td>
-            <td><textarea class="cell" rows="2" aria-label="1–7月执行情况" prop:disabled=move || !editable()
-                prop:value=move || progress.get() on:input=move |ev| progress.set(event_target_value(&ev))></textarea></td>
-            <td><textarea class="cell" rows="2" aria-label="全年预计完成情况" prop:disabled=move || !editable()
-                prop:value=move || forecast.get() on:input=move |ev| forecast.set(event_target_value(&ev))></textarea></td>
-            <td><select aria-label="完成目标可能性" prop:disabled=move || !editable() on:change=move |ev| likelihood.set(event_target_value(&ev))>
-                <option value="" selected=initial_likelihood.is_empty()>"请选择"</option>
-                {Likelihood::ALL.into_iter().map(|l| view! {
-                    <option value=l.key() selected=initial_likelihood == l.key()>{l.label()}</option>
-                }).collect_view()}
-            </select></td>
+            <td><TextAreaCell value=progress label="1–7月执行情况" disabled field=Field::Progress errors/></td>
+            <td><TextAreaCell value=forecast label="全年预计完成情况" disabled field=Field::Forecast errors/></td>
+            <td><ChoiceCell value=likelihood label="完成目标可能性" none="请选择" disabled/></td>
             <td>
-                <select aria-label="偏差原因类别" prop:disabled=move || !editable() on:change=move |ev| category.set(event_target_value(&ev))>
-                    <option value="" selected=initial_category.is_empty()>"类别"</option>
-                    {DEVIATION_CATEGORIES.into_iter().map(|c| view! { <option value=c selected=initial_category == c>{c}</option> }).collect_view()}
-                </select>
-                <textarea class="cell" rows="2" aria-label="偏差原因" prop:disabled=move || !editable()
-                    placeholder=move || if needs_reason() { "须填写偏差原因" } else { "" }
-                    prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                <ChoiceCell value=category label="偏差原因类别" none="类别" disabled/>
+                <TextAreaCell value=reason label="偏差原因" disabled placeholder=Signal::derive(move || required("偏差原因"))
+                    field=Field::DeviationReason errors/>
             </td>
-            <td><textarea class="cell" rows="2" aria-label="纠偏措施" prop:disabled=move || !editable()
-                placeholder=move || if needs_reason() { "须填写纠偏措施" } else { "" }
-                prop:value=move || corrective.get() on:input=move |ev| corrective.set(event_target_value(&ev))></textarea></td>
+            <td><TextAreaCell value=corrective label="纠偏措施" disabled placeholder=Signal::derive(move || required("纠偏措施"))
+                field=Field::CorrectiveAction errors/></td>
             <td class="nowrap">
                 <Show when=editable>
                     <button class="btn" disabled=move || save.pending().get() on:click=move |_| {
@@ -122,8 +122,8 @@ fn MonitoringRow(row: CycleIndicator) -> impl IntoView {
                             indicator_id: id,
                             progress: opt(progress.get_untracked()),
                             forecast: opt(forecast.get_untracked()),
-                            likelihood: opt(likelihood.get_untracked()),
-                            deviation_category: opt(category.get_untracked()),
+                            likelihood: likelihood.get_untracked(),
+                            deviation_category: category.get_untracked(),
                             deviation_reason: opt(reason.get_untracked()),
                             corrective_action: opt(corrective.get_untracked()),
                             expected_version: version(),

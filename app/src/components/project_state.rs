@@ -1,7 +1,6 @@
-use crate::api::{get_audit, get_cycle, get_workflow, AuditRow, CycleView, PhaseView};
-use crate::components::server_message;
+use crate::api::{get_audit, get_cycle, get_workflow, AppError, AuditRow, CycleView, PhaseView};
+use domain::vocab::Phase;
 use leptos::prelude::*;
-use leptos::server_fn::error::ServerFnError;
 
 /// What the project page's parts share: the workflow status, the audit trail and the cycle's
 /// content, all arriving with the page, and one `refresh` that reloads all three after any
@@ -43,19 +42,23 @@ pub fn use_project_state() -> ProjectState {
 }
 
 /// Whether a phase is open (目标申报 已批复) according to the page state.
-pub fn phase_open(key: &'static str) -> impl Fn() -> bool + Copy {
+pub fn phase_open(phase: Phase) -> impl Fn() -> bool + Copy {
     let state = use_project_state();
-    move || state.phases.get().iter().any(|p| p.phase == key && p.available)
+    move || state.phases.get().iter().any(|p| p.phase == phase && p.available)
 }
 
 /// A form field as sent to the server: `None` when blank.
 pub fn non_blank(s: String) -> Option<String> {
-    if s.trim().is_empty() { None } else { Some(s) }
+    if s.trim().is_empty() {
+        None
+    } else {
+        Some(s)
+    }
 }
 
 /// Reloads the page state whenever `value` turns into a success.
-pub fn refresh_on_success(value: impl Into<Signal<Option<Result<(), ServerFnError>>>>) {
-    let value: Signal<Option<Result<(), ServerFnError>>> = value.into();
+pub fn refresh_on_success(value: impl Into<Signal<Option<Result<(), AppError>>>>) {
+    let value: Signal<Option<Result<(), AppError>>> = value.into();
     let state = use_project_state();
     Effect::new(move |_| {
         if let Some(Ok(())) = value.get() {
@@ -67,7 +70,7 @@ pub fn refresh_on_success(value: impl Into<Signal<Option<Result<(), ServerFnErro
 /// The outcome of a save: "正在保存…", the refusal in Chinese, or "已保存".
 #[component]
 pub fn SaveStatus(
-    #[prop(into)] value: Signal<Option<Result<(), ServerFnError>>>,
+    #[prop(into)] value: Signal<Option<Result<(), AppError>>>,
     #[prop(into)] pending: Signal<bool>,
     #[prop(optional, into)] ok_text: Option<String>,
 ) -> impl IntoView {
@@ -77,7 +80,7 @@ pub fn SaveStatus(
             return view! { <span class="save-status muted" role="status">"正在保存…"</span> }.into_any();
         }
         match value.get() {
-            Some(Err(e)) => view! { <span class="save-status error" role="alert">{server_message(&e)}</span> }.into_any(),
+            Some(Err(e)) => view! { <span class="save-status error" role="alert">{e.message()}</span> }.into_any(),
             Some(Ok(())) => view! { <span class="save-status ok" role="status">{ok_text.clone()}</span> }.into_any(),
             None => ().into_any(),
         }

@@ -25,7 +25,7 @@ pub fn UserMenu() -> impl IntoView {
                                 <strong>{u.display_name}</strong>
                                 <span class="muted">
                                     {u.department.map(|d| format!("{d} · ")).unwrap_or_default()}
-                                    {u.role_label}
+                                    {u.role.label()}
                                 </span>
                             </span>
                             <ActionForm action=logout>

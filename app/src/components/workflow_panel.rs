@@ -1,5 +1,6 @@
-use crate::api::{PhaseAction, PhaseView, TransitionPhase};
-use crate::components::{server_message, use_project_state, AuditTable};
+use crate::api::{PhaseView, TransitionPhase};
+use crate::components::{use_project_state, AuditTable};
+use domain::vocab::ActionKind;
 use leptos::prelude::*;
 
 /// 流程状态: the three phases with coloured status badges, the 退回 reason shown to the
@@ -17,7 +18,10 @@ pub fn WorkflowPanel() -> impl IntoView {
         }
     });
     let outcome = move || match transition.value().get() {
-        Some(Err(e)) => Some(view! { <p class="notice notice-error" role="alert" data-testid="workflow-error">{server_message(&e)}</p> }.into_any()),
+        Some(Err(e)) => Some(
+            view! { <p class="notice notice-error" role="alert" data-testid="workflow-error">{e.message()}</p> }
+                .into_any(),
+        ),
         Some(Ok(())) => Some(view! { <p class="notice notice-ok" role="status">"操作成功"</p> }.into_any()),
         None => None,
     };
@@ -52,34 +56,33 @@ pub fn AuditPanel() -> impl IntoView {
 
 #[component]
 fn PhaseCard(project_id: i32, phase: PhaseView, transition: ServerAction<TransitionPhase>) -> impl IntoView {
-    let PhaseView { phase: key, phase_label, status, status_label, return_reason, version, available, actions } = phase;
+    let PhaseView { phase, status, return_reason, version, available, actions } = phase;
     let reason = RwSignal::new(String::new());
     let hydrated = crate::components::use_hydrated();
-    let needs_reason = actions.iter().any(|a| a.needs_reason);
-    let testid = format!("phase-{key}");
+    let needs_reason = actions.iter().any(|a| a.needs_reason());
+    let testid = format!("phase-{}", phase.key());
     let buttons = actions
         .into_iter()
-        .map(|PhaseAction { key: action, label, needs_reason }| {
-            let phase = key.clone();
-            let class = if action == "return" { "btn btn-danger" } else { "btn btn-primary" };
+        .map(|action| {
+            let class = if action == ActionKind::Return { "btn btn-danger" } else { "btn btn-primary" };
             view! {
                 <button class=class disabled=move || transition.pending().get() on:click=move |_| {
                     transition.dispatch(TransitionPhase {
                         project_id,
-                        phase: phase.clone(),
-                        action: action.clone(),
-                        reason: needs_reason.then(|| reason.get_untracked()),
+                        phase,
+                        action,
+                        reason: action.needs_reason().then(|| reason.get_untracked()),
                         expected_version: version,
                     });
-                }>{label}</button>
+                }>{action.label_in(phase)}</button>
             }
         })
         .collect_view();
     view! {
         <div class="phase" class:unavailable=!available data-testid=testid data-hydrated=move || hydrated.get().to_string()>
             <div class="phase-head">
-                <strong>{phase_label}</strong>
-                <span class=format!("badge status-{status}") data-testid="status">{status_label}</span>
+                <strong>{phase.label()}</strong>
+                <span class=format!("badge status-{}", status.key()) data-testid="status">{status.label()}</span>
             </div>
             {(!available).then(|| view! { <p class="muted">"目标申报批复后开放"</p> })}
             {return_reason.map(|r| view! { <p class="return-reason"><strong>"原因："</strong>{r}</p> })}

@@ -15,7 +15,7 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
     let error = move || match login.value().get() {
-        Some(Err(e)) => Some(crate::components::server_message(&e)),
+        Some(Err(e)) => Some(e.message()),
         _ => None,
     };
     view! {

@@ -1,7 +1,7 @@
-use crate::api::{get_indicators, get_project, ProjectDetail};
+use crate::api::{get_project, ProjectDetail};
 use crate::components::{
-    Adjustments, AuditPanel, Comments, DeclarationEditor, ErrorNotice, EvaluationForm, IndicatorTable, MonitoringForm, ProjectState,
-    WorkflowPanel,
+    Adjustments, AuditPanel, Comments, DeclarationEditor, ErrorNotice, EvaluationForm, IndicatorTable, MonitoringForm,
+    ProjectState, WorkflowPanel,
 };
 use crate::pages::NotFound;
 use domain::money::format_wan;
@@ -41,26 +41,24 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
         funds_other,
         overall_goal,
         annual_goals,
-        indicators,
         phases,
         audit,
         cycle,
     } = detail;
     let project_id = summary.id;
-    ProjectState::provide(project_id, phases, audit, cycle);
-    let indicators = RwSignal::new(indicators);
-    // Reloads the indicators from the server (a server-function round trip from the browser).
-    let reload = Action::new(move |_: &()| get_indicators(project_id));
-    Effect::new(move |_| {
-        if let Some(Ok(rows)) = reload.value().get() {
-            indicators.set(rows);
+    let state = ProjectState::provide(project_id, phases, audit, cycle);
+    // One source of truth: the table shows the page state's indicators, which every save and
+    // this button reload from the server.
+    let indicators = Signal::derive(move || state.cycle.with(|c| c.indicators.clone()));
+    let reloaded = RwSignal::new(false);
+    let reload_status = move || {
+        if state.refresh.pending().get() {
+            "正在从服务器加载…".to_owned()
+        } else if reloaded.get() {
+            format!("已从服务器重新加载 {} 项指标", state.cycle.with(|c| c.indicators.len()))
+        } else {
+            String::new()
         }
-    });
-    let reload_status = move || match reload.value().get() {
-        _ if reload.pending().get() => "正在从服务器加载…".to_owned(),
-        Some(Ok(rows)) => format!("已从服务器重新加载 {} 项指标", rows.len()),
-        Some(Err(e)) => format!("加载失败：{}", crate::components::server_message(&e)),
-        None => String::new(),
     };
 
     view! {
@@ -104,13 +102,15 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
             <div class="card-head">
                 <h2>"绩效指标"</h2>
                 <span class="muted">{move || format!("共 {} 项", indicators.read().len())}</span>
-                <button class="btn btn-secondary js-only" on:click=move |_| { reload.dispatch(()); }
-                    disabled=move || reload.pending().get()>
+                <button class="btn btn-secondary js-only" on:click=move |_| {
+                    reloaded.set(true);
+                    state.refresh.dispatch(());
+                } disabled=move || state.refresh.pending().get()>
                     "从服务器刷新"
                 </button>
                 <span class="muted" data-testid="reload-status" aria-live="polite">{reload_status}</span>
             </div>
-            <IndicatorTable indicators=indicators.into()/>
+            <IndicatorTable indicators/>
         </section>
 
         <nav class="section-nav">
@@ -129,5 +129,6 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
         <EvaluationForm/>
         <Comments/>
         <AuditPanel/>
-    }.into_any()
+    }
+    .into_any()
 }

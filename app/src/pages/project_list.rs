@@ -51,11 +51,11 @@ fn ProjectTable(projects: Vec<ProjectSummary>) -> impl IntoView {
                         <td><A href=format!("/projects/{}", p.id)>{p.name}</A></td>
                         <td class="num">{format_wan(p.funds_total)}</td>
                         <td class="num">{format!("{} 项", p.indicator_count)}</td>
-                        {p.statuses.into_iter().map(|s| view! {
-                            <td><span class=format!("badge status-{}", s.status) title=s.phase_label>{s.status_label}</span></td>
+                        {p.statuses.into_iter().map(|(phase, status)| view! {
+                            <td><span class=format!("badge status-{}", status.key()) title=phase.label()>{status.label()}</span></td>
                         }).collect_view()}
                         <td class="num" data-testid="list-score">{match (p.score, p.grade) {
-                            (Some(score), Some(grade)) => format!("{:.2}（{grade}）", score.round_dp(2)),
+                            (Some(score), Some(grade)) => format!("{:.2}（{}）", score.round_dp(2), grade.label()),
                             _ => "—".to_owned(),
                         }}</td>
                     </tr>

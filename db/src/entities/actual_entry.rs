@@ -1,4 +1,6 @@
 use crate::Amount;
+use crate::Key;
+use domain::vocab::QualitativeGrade;
 use sea_orm::entity::prelude::*;
 
 /// 绩效自评: one indicator's year-end 实际完成值.
@@ -14,7 +16,7 @@ pub struct Model {
     /// The actual as the value grammar reads it (`domain::value::Target`, JSON).
     pub actual_parsed: Option<String>,
     /// Qualitative grade: "achieved" / "partial" / "poor".
-    pub grade: Option<String>,
+    pub grade: Option<Key<QualitativeGrade>>,
     /// Qualitative: the points inside the grade's band.
     pub grade_score: Option<Amount>,
     /// 佐证材料说明.

@@ -1,6 +1,8 @@
+use crate::Key;
+use domain::vocab::{AuditAction, EntityKind, Field};
 use sea_orm::entity::prelude::*;
 
-/// One entry of the append-only audit log (see `crate::audit`): who changed what, when, from
+/// One entry of the append-only audit log (see `crate::store::audit`): who changed what, when, from
 /// which value to which. No foreign keys, so the log outlives what it describes.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_log")]
@@ -12,15 +14,15 @@ pub struct Model {
     /// The acting user's name at the time (or the name typed at a failed login).
     pub username: String,
     /// "project", "indicator", "project_phase", "app_user", …
-    pub entity: String,
+    pub entity: Key<EntityKind>,
     pub entity_id: i32,
     /// The project concerned, for the per-project history.
     pub project_id: Option<i32>,
-    pub field: Option<String>,
+    pub field: Option<Key<Field>>,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     /// "create", "update", "transition", "login", "login_failed", …
-    pub action: String,
+    pub action: Key<AuditAction>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,3 +1,5 @@
+use crate::Key;
+use domain::vocab::ScoringProfile;
 use sea_orm::entity::prelude::*;
 
 /// 预算年度.
@@ -8,7 +10,7 @@ pub struct Model {
     pub id: i32,
     pub year: i32,
     /// The scoring profile of the year (`domain::scoring::Profile::by_name`).
-    pub scoring_profile: String,
+    pub scoring_profile: Key<ScoringProfile>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

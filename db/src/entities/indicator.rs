@@ -1,4 +1,6 @@
 use crate::Amount;
+use crate::Key;
+use domain::vocab::{Basis, IndicatorNature};
 use sea_orm::entity::prelude::*;
 
 /// 绩效指标: a 三级指标 under its 一级 / 二级 names, with its 指标值 exactly as written.
@@ -20,9 +22,9 @@ pub struct Model {
     /// 分值.
     pub weight: Option<Amount>,
     /// 指标性质 from a separate column: "≥", "≤", "=", "正向", "反向".
-    pub direction: Option<String>,
+    pub direction: Option<Key<IndicatorNature>>,
     /// 取值依据: 历史标准 / 行业标准 / 计划标准 / 其他认可标准.
-    pub basis: Option<String>,
+    pub basis: Option<Key<Basis>>,
     /// ★ 核心指标.
     pub core: bool,
 }

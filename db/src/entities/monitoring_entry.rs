@@ -1,3 +1,5 @@
+use crate::Key;
+use domain::vocab::{DeviationCategory, Likelihood};
 use sea_orm::entity::prelude::*;
 
 /// 运行监控: one indicator's mid-year progress.
@@ -13,9 +15,9 @@ pub struct Model {
     /// 全年预计完成情况.
     pub forecast: Option<String>,
     /// 完成目标可能性: "certain" 确定能 / "possible" 有可能 / "impossible" 完全不可能.
-    pub likelihood: Option<String>,
+    pub likelihood: Option<Key<Likelihood>>,
     /// 偏差原因分析 category: 经费保障 / 制度保障 / 人员保障 / 硬件条件保障 / 其他.
-    pub deviation_category: Option<String>,
+    pub deviation_category: Option<Key<DeviationCategory>>,
     /// 偏差原因.
     pub deviation_reason: Option<String>,
     /// 纠偏措施.

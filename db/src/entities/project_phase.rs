@@ -1,6 +1,8 @@
+use crate::Key;
+use domain::vocab::{Phase, Status};
 use sea_orm::entity::prelude::*;
 
-/// The workflow status of one phase of one project (see `crate::workflow`). A missing row means
+/// The workflow status of one phase of one project (see `crate::cycle::transition`). A missing row means
 /// the phase is still in its initial status. `phase` and `status` are the snake_case names of
 /// `domain::workflow::{Phase, Status}`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,8 +11,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub project_id: i32,
-    pub phase: String,
-    pub status: String,
+    pub phase: Key<Phase>,
+    pub status: Key<Status>,
     /// The reason of the last 退回 / 重新打开; cleared by the next other transition.
     pub return_reason: Option<String>,
     pub updated_by: Option<i32>,

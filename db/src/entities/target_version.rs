@@ -1,3 +1,5 @@
+use crate::Key;
+use domain::vocab::VersionState;
 use sea_orm::entity::prelude::*;
 
 /// 绩效目标版本: the targets as approved at 年初批复 (number 1) and after each mid-year 调整.
@@ -10,7 +12,7 @@ pub struct Model {
     pub id: i32,
     pub project_id: i32,
     pub number: i32,
-    pub state: String,
+    pub state: Key<VersionState>,
     /// Why: "年初申报批复" or the 调整 reason.
     pub reason: Option<String>,
     pub created_by: Option<i32>,

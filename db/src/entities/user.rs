@@ -1,7 +1,9 @@
+use crate::Key;
+use domain::vocab::Role;
 use sea_orm::entity::prelude::*;
 
-/// 用户账号 (table `app_user`). `role` is "admin" | "finance" | "department"
-/// (see `crate::accounts::role_key`); only department users have a `department_id`.
+/// 用户账号 (table `app_user`). `role` is a `domain::workflow::Role` stored by its key; only
+/// department users have a `department_id`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "app_user")]
 pub struct Model {
@@ -12,7 +14,7 @@ pub struct Model {
     pub display_name: String,
     /// Argon2id PHC string; never shown.
     pub password_hash: String,
-    pub role: String,
+    pub role: Key<Role>,
     pub department_id: Option<i32>,
     pub active: bool,
     /// Consecutive failed logins since the last success or lock.

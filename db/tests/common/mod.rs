@@ -3,11 +3,12 @@
 #![allow(dead_code)]
 
 use db::accounts::{self, NewUser};
+use db::cycle::transition;
 use db::demo::{self, DemoOutcome};
 use db::entities::{department, user};
-use db::queries;
+use db::store::phases::PhaseState;
+use db::store::projects;
 use db::testing::TestDb;
-use db::workflow::{self, WorkflowError};
 use domain::workflow::{Action, Phase, Role, SubmitCheck};
 use sea_orm::{ActiveModelTrait, Set};
 
@@ -38,7 +39,7 @@ pub fn new_user(username: &str, role: Role, department_id: Option<i32>) -> NewUs
 pub async fn setup(t: &TestDb) -> Fixture {
     db::migrate(&t.db).await.expect("migrations apply");
     let DemoOutcome::Loaded { project_id } = demo::load(&t.db).await.unwrap() else { panic!("fresh database") };
-    let dept_a = queries::project(&t.db, project_id).await.unwrap().unwrap().project.department_id;
+    let dept_a = projects::one(&t.db, project_id).await.unwrap().unwrap().project.department_id;
     let dept_b =
         department::ActiveModel {
             name: Set("阿合奇县另一部门".into()), parent_id: Set(None), ..Default::default()
@@ -67,10 +68,10 @@ pub async fn act(
     phase: Phase,
     action: Action,
     expected_version: Option<i32>,
-) -> Result<db::entities::project_phase::Model, WorkflowError> {
+) -> Result<PhaseState, db::Error> {
     let check = SubmitCheck::passed();
     let actor = accounts::actor(user);
-    workflow::apply_transition(&t.db, &actor, user, f.project_id, phase, &action, Some(&check), expected_version).await
+    transition::apply(&t.db, &actor, user, f.project_id, phase, &action, Some(&check), expected_version).await
 }
 
 /// Runs each scenario on a fresh SQLite file and on a fresh PostgreSQL schema.
@@ -97,4 +98,3 @@ macro_rules! on_both_databases {
         }
     )*};
 }
-

@@ -292,7 +292,8 @@ fn score_indicator(
     if let Some(review) = ind.review.as_ref().filter(|_| !matches!(ind.measure, Measure::NotApplicable)) {
         let reviewed = round2(review.score).min(eff).max(ZERO);
         self_score = Some(outcome.score);
-        let who = if review.reviewer.trim().is_empty() { String::new() } else { format!("（{}）", review.reviewer.trim()) };
+        let who =
+            if review.reviewer.trim().is_empty() { String::new() } else { format!("（{}）", review.reviewer.trim()) };
         outcome.explanation = format!(
             "自评得分 {}（{}）；财政复核{who}调整为 {}，理由：{}",
             pts(outcome.score),
@@ -495,7 +496,10 @@ fn qualitative(
 
 /// The 一级 groups in profile order (then unknown 一级 in order of appearance): (key, name,
 /// member positions), and how many of them the profile knows.
-fn group_by_level1<'a>(level1s: impl Iterator<Item = &'a str>, profile: &Profile) -> (Vec<(String, String, Vec<usize>)>, usize) {
+fn group_by_level1<'a>(
+    level1s: impl Iterator<Item = &'a str>,
+    profile: &Profile,
+) -> (Vec<(String, String, Vec<usize>)>, usize) {
     let mut groups: Vec<(String, String, Vec<usize>)> =
         profile.level1_weights.iter().map(|(name, _)| (level1_key(name), name.clone(), Vec::new())).collect();
     let known = groups.len();
@@ -560,8 +564,7 @@ fn level1_subtotals(
     profile: &Profile,
     warnings: &mut Vec<String>,
 ) -> Vec<Level1Subtotal> {
-    let pairs: Vec<(String, Decimal)> =
-        inds.iter().zip(weights).map(|(ind, w)| (ind.level1.clone(), *w)).collect();
+    let pairs: Vec<(String, Decimal)> = inds.iter().zip(weights).map(|(ind, w)| (ind.level1.clone(), *w)).collect();
     warnings.extend(weight_problems(&pairs, profile));
     let (groups, _) = group_by_level1(inds.iter().map(|i| i.level1.as_str()), profile);
     groups

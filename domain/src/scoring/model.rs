@@ -3,40 +3,9 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// The indicator's direction (指标性质).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// 正向: ≥, >.
-    Positive,
-    /// 等于: =.
-    Equal,
-    /// 反向: ≤, <.
-    Reverse,
-}
-
-/// The scorer's grade for a 定性 indicator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum QualitativeGrade {
-    /// 达成年度指标: [80%w, w].
-    Achieved,
-    /// 部分达成年度指标并具有一定效果: [60%w, 80%w).
-    Partial,
-    /// 未达成年度指标且效果较差: [0, 60%w).
-    Poor,
-}
+pub use crate::vocab::{Direction, Grade, QualitativeGrade};
 
 impl QualitativeGrade {
-    /// The grade as the self-evaluation form names it.
-    pub fn label(self) -> &'static str {
-        match self {
-            QualitativeGrade::Achieved => "达成年度指标",
-            QualitativeGrade::Partial => "部分达成年度指标并具有一定效果",
-            QualitativeGrade::Poor => "未达成年度指标且效果较差",
-        }
-    }
-
     /// The band `(low, high)` of scores for weight `w` (a negative weight counts as 0). `low`
     /// is inclusive; `high` is inclusive for [`QualitativeGrade::Achieved`] and exclusive for
     /// the others.
@@ -201,7 +170,8 @@ pub struct EvaluationResult {
     /// Explanation of the execution-rate cap that fired, if any.
     pub cap: Option<String>,
     pub total: Decimal,
-    pub grade: String,
+    /// None only under a profile without grade bands.
+    pub grade: Option<Grade>,
     pub required_explanations: Vec<RequiredExplanation>,
     pub warnings: Vec<String>,
 }

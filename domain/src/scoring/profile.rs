@@ -4,6 +4,8 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::vocab::{Grade, ScoringProfile};
+
 use super::explain::{level1_key, num, pct_plain, pts, HUNDRED};
 
 /// How a 反向 (≤, <) indicator scores when the actual exceeds the target.
@@ -19,7 +21,7 @@ pub enum ReverseFormula {
 /// A grade and the lowest total that earns it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GradeBand {
-    pub grade: String,
+    pub grade: Grade,
     pub min: Decimal,
 }
 
@@ -69,9 +71,9 @@ fn d(n: i64) -> Decimal {
 impl GradeBand {
     /// 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 below.
     pub fn standard() -> Vec<GradeBand> {
-        [("优", 90), ("良", 80), ("中", 60), ("差", 0)]
+        [(Grade::Excellent, 90), (Grade::Good, 80), (Grade::Fair, 60), (Grade::Poor, 0)]
             .into_iter()
-            .map(|(grade, min)| GradeBand { grade: grade.to_owned(), min: d(min) })
+            .map(|(grade, min)| GradeBand { grade, min: d(min) })
             .collect()
     }
 }
@@ -131,16 +133,20 @@ impl Profile {
         self
     }
 
-    /// `"national"`, `"2021"`, and their variants with strict caps `"national_strict"`,
-    /// `"2021_strict"`.
-    pub fn by_name(name: &str) -> Option<Self> {
-        match name.trim() {
-            "national" => Some(Profile::national()),
-            "2021" => Some(Profile::layout_2021()),
-            "national_strict" => Some(Profile::national().with_strict_caps()),
-            "2021_strict" => Some(Profile::layout_2021().with_strict_caps()),
-            _ => None,
+    /// A named profile: national, 2021, and their variants with strict caps.
+    pub fn of(named: ScoringProfile) -> Self {
+        match named {
+            ScoringProfile::National => Profile::national(),
+            ScoringProfile::Y2021 => Profile::layout_2021(),
+            ScoringProfile::NationalStrict => Profile::national().with_strict_caps(),
+            ScoringProfile::Y2021Strict => Profile::layout_2021().with_strict_caps(),
         }
+    }
+
+    /// The named profile with this key (`"national"`, `"2021"`, `"national_strict"`,
+    /// `"2021_strict"`).
+    pub fn by_name(name: &str) -> Option<Self> {
+        ScoringProfile::from_key(name.trim()).map(Profile::of)
     }
 
     /// The weight this profile gives to a 一级 name, matched loosely ("产出" = "产出指标").
@@ -215,15 +221,15 @@ impl Profile {
     }
 
     /// The grade for a total: the band with the highest `min` not above it (bands in any order);
-    /// below every band, the lowest band; empty string when there are no bands.
-    pub fn grade_for(&self, total: Decimal) -> String {
+    /// below every band, the lowest band; none when there are no bands (`validate` warns).
+    pub fn grade_for(&self, total: Decimal) -> Option<Grade> {
         let best = self
             .grades
             .iter()
             .filter(|b| total >= b.min)
             .max_by(|a, b| a.min.cmp(&b.min))
             .or_else(|| self.grades.iter().min_by(|a, b| a.min.cmp(&b.min)));
-        best.map(|b| b.grade.clone()).unwrap_or_default()
+        best.map(|b| b.grade)
     }
 }
 

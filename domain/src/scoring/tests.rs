@@ -2,6 +2,7 @@
 //! property tests.
 
 use super::*;
+use crate::vocab::Grade;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -544,7 +545,7 @@ fn execution_caps_table() {
         capped(dec!(65)).cap.as_deref(),
         Some("预算执行率 65.00% 低于 70%，总分不得超过 79，总分由 96.50 调整为 79.00")
     );
-    assert_eq!(capped(dec!(65)).grade, "中");
+    assert_eq!(capped(dec!(65)).grade, Some(Grade::Fair));
     // A cap that would not lower the total does not fire.
     let mut eval = Evaluation {
         funds: funds(dec!(100), dec!(75)),
@@ -561,20 +562,25 @@ fn execution_caps_table() {
 fn grade_boundaries() {
     let p = Profile::national();
     let cases = [
-        (dec!(100), "优"),
-        (dec!(90), "优"),
-        (dec!(89.99), "良"),
-        (dec!(80), "良"),
-        (dec!(79.99), "中"),
-        (dec!(60), "中"),
-        (dec!(59.99), "差"),
-        (dec!(0), "差"),
+        (dec!(100), Some(Grade::Excellent)),
+        (dec!(90), Some(Grade::Excellent)),
+        (dec!(89.99), Some(Grade::Good)),
+        (dec!(80), Some(Grade::Good)),
+        (dec!(79.99), Some(Grade::Fair)),
+        (dec!(60), Some(Grade::Fair)),
+        (dec!(59.99), Some(Grade::Poor)),
+        (dec!(0), Some(Grade::Poor)),
     ];
     for (total, grade) in cases {
         assert_eq!(p.grade_for(total), grade, "{total}");
     }
     // End to end at exactly 90, 80 and 60: indicators score total − 10, execution 10.
-    for (points, grade) in [(dec!(80), "优"), (dec!(70), "良"), (dec!(50), "中"), (dec!(49.99), "差")] {
+    for (points, grade) in [
+        (dec!(80), Some(Grade::Excellent)),
+        (dec!(70), Some(Grade::Good)),
+        (dec!(50), Some(Grade::Fair)),
+        (dec!(49.99), Some(Grade::Poor)),
+    ] {
         let eval = Evaluation {
             funds: funds(dec!(1), dec!(1)),
             indicators: vec![ind("产出指标", "数量指标", "a", dec!(90), quant(Positive, dec!(90), Some(points), "分"))],
@@ -654,7 +660,7 @@ fn level1_names_match_loosely() {
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     assert_eq!(r.level1[0].weight, dec!(50));
     assert_eq!(r.total, dec!(100));
-    assert_eq!(r.grade, "优");
+    assert_eq!(r.grade, Some(Grade::Excellent));
 }
 
 #[test]
@@ -695,7 +701,7 @@ fn profiles() {
     // Scoring under a broken profile still works and reports the problems.
     let (_, r) = single(met(), dec!(1), &broken);
     assert!(r.warnings.iter().any(|x| x.contains("未设置评价等级")));
-    assert_eq!(r.grade, "");
+    assert_eq!(r.grade, None);
     assert_eq!(r.execution.weight, dec!(0));
 }
 
@@ -843,7 +849,7 @@ fn demo_project_self_evaluation() {
     assert_eq!(r.total_before_cap, dec!(97.68));
     assert_eq!(r.cap, None);
     assert_eq!(r.total, dec!(97.68));
-    assert_eq!(r.grade, "优");
+    assert_eq!(r.grade, Some(Grade::Excellent));
     assert_eq!(r.profile, "national");
 
     let req: Vec<(Option<usize>, bool)> = r.required_explanations.iter().map(|x| (x.index, x.provided)).collect();
@@ -1017,14 +1023,21 @@ mod props {
 
 #[test]
 fn finance_review_replaces_the_score_and_keeps_the_self_score() {
-    let mut short = ind("产出指标", "数量指标", "维护网站数量", dec!(50), quant(Direction::Positive, dec!(2), Some(dec!(1)), "个"));
+    let mut short =
+        ind("产出指标", "数量指标", "维护网站数量", dec!(50), quant(Direction::Positive, dec!(2), Some(dec!(1)), "个"));
     short.review = Some(Review { score: dec!(20), reason: "佐证材料不足".into(), reviewer: "caizheng".into() });
     let eval = Evaluation {
         funds: funds(dec!(10), dec!(10)),
         indicators: vec![
             short,
             ind("效益指标", "社会效益指标", "b", dec!(30), quant(Direction::Positive, dec!(1), Some(dec!(1)), "个")),
-            ind("满意度指标", "服务对象满意度指标", "c", dec!(10), quant(Direction::Positive, dec!(95), Some(dec!(96)), "%")),
+            ind(
+                "满意度指标",
+                "服务对象满意度指标",
+                "c",
+                dec!(10),
+                quant(Direction::Positive, dec!(95), Some(dec!(96)), "%"),
+            ),
         ],
     };
     let r = score(&eval, &Profile::national());
@@ -1033,7 +1046,11 @@ fn finance_review_replaces_the_score_and_keeps_the_self_score() {
     assert_eq!(first.self_score, Some(dec!(25)));
     assert_eq!(first.rule, "finance_review");
     assert!(first.explanation.starts_with("自评得分 25.00（"), "{}", first.explanation);
-    assert!(first.explanation.ends_with("财政复核（caizheng）调整为 20.00，理由：佐证材料不足"), "{}", first.explanation);
+    assert!(
+        first.explanation.ends_with("财政复核（caizheng）调整为 20.00，理由：佐证材料不足"),
+        "{}",
+        first.explanation
+    );
     // The department still owes the explanation for falling short.
     assert!(first.needs_explanation);
     assert_eq!(r.total, dec!(70));
@@ -1042,15 +1059,18 @@ fn finance_review_replaces_the_score_and_keeps_the_self_score() {
     over.indicators[0].review = Some(Review { score: dec!(80), reason: "x".into(), reviewer: String::new() });
     assert_eq!(score(&over, &Profile::national()).indicators[0].score, dec!(50));
     // Without a review nothing about the output changes (no self_score in the JSON).
-    let plain = score(&Evaluation { indicators: vec![eval.indicators[1].clone()], ..eval.clone() }, &Profile::national());
+    let plain =
+        score(&Evaluation { indicators: vec![eval.indicators[1].clone()], ..eval.clone() }, &Profile::national());
     assert!(!serde_json::to_string(&plain).unwrap().contains("self_score"));
 }
 
 #[test]
 fn weight_problems_match_the_profile() {
-    let ok = vec![("产出指标".to_owned(), dec!(50)), ("效益指标".to_owned(), dec!(30)), ("满意度指标".to_owned(), dec!(10))];
+    let ok =
+        vec![("产出指标".to_owned(), dec!(50)), ("效益指标".to_owned(), dec!(30)), ("满意度指标".to_owned(), dec!(10))];
     assert!(weight_problems(&ok, &Profile::national()).is_empty());
-    let bad = vec![("产 出".to_owned(), dec!(45)), ("效益指标".to_owned(), dec!(30)), ("满意度指标".to_owned(), dec!(10))];
+    let bad =
+        vec![("产 出".to_owned(), dec!(45)), ("效益指标".to_owned(), dec!(30)), ("满意度指标".to_owned(), dec!(10))];
     assert_eq!(
         weight_problems(&bad, &Profile::national()),
         [

@@ -5,54 +5,15 @@
 use super::error::{Denial, Refusal};
 use super::model::{ActionKind, Actor, Phase, Role, Status, SubmitCheck};
 use super::rules::scope;
+pub use crate::vocab::{DeviationCategory, Likelihood};
 use serde::{Deserialize, Serialize};
 
-/// 完成目标可能性 (运行监控).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Likelihood {
-    /// 确定能
-    Certain,
-    /// 有可能
-    Possible,
-    /// 完全不可能
-    Impossible,
-}
-
 impl Likelihood {
-    pub const ALL: [Likelihood; 3] = [Likelihood::Certain, Likelihood::Possible, Likelihood::Impossible];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Likelihood::Certain => "确定能",
-            Likelihood::Possible => "有可能",
-            Likelihood::Impossible => "完全不可能",
-        }
-    }
-
-    /// The stored key: certain / possible / impossible.
-    pub fn key(self) -> &'static str {
-        match self {
-            Likelihood::Certain => "certain",
-            Likelihood::Possible => "possible",
-            Likelihood::Impossible => "impossible",
-        }
-    }
-
-    /// Reads a key or a label (as a spreadsheet writes it).
-    pub fn parse(text: &str) -> Option<Likelihood> {
-        let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        Likelihood::ALL.into_iter().find(|l| l.key() == t || l.label() == t || (t == "不可能" && *l == Likelihood::Impossible))
-    }
-
     /// §5: 有可能 / 完全不可能 need 偏差原因 and 纠偏措施.
     pub fn needs_explanation(self) -> bool {
         !matches!(self, Likelihood::Certain)
     }
 }
-
-/// 偏差原因分析 categories of the 绩效运行监控表.
-pub const DEVIATION_CATEGORIES: [&str; 5] = ["经费保障", "制度保障", "人员保障", "硬件条件保障", "其他"];
 
 /// One indicator's 运行监控 entry as the submit check sees it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,12 +49,12 @@ pub fn monitoring_check(rows: &[MonitoringRow]) -> SubmitCheck {
             Some(_) => {}
         }
     }
-    SubmitCheck { weights_ok: true, weight_problems: Vec::new(), missing_explanations: missing, other_problems: problems }
-}
-
-/// A refusal that depends on the project's state rather than on who asks.
-fn not_now(message: impl Into<String>) -> Refusal {
-    Refusal::NotNow { message: message.into() }
+    SubmitCheck {
+        weights_ok: true,
+        weight_problems: Vec::new(),
+        missing_explanations: missing,
+        other_problems: problems,
+    }
 }
 
 fn scoped(actor: &Actor, department_id: i32, phase: Phase, action: ActionKind) -> Result<(), Refusal> {
@@ -117,10 +78,10 @@ pub fn can_propose_adjustment(
         });
     }
     if declaration != Status::Approved {
-        return Err(not_now("目标尚未批复：批复前请直接修改指标，无需申请调整"));
+        return Err(Refusal::TargetsNotApproved);
     }
     if !matches!(self_evaluation, Status::Draft | Status::Returned) {
-        return Err(not_now("绩效自评已提交，不能再调整绩效目标"));
+        return Err(Refusal::SelfEvaluationSubmitted);
     }
     Ok(())
 }
@@ -148,10 +109,7 @@ pub fn can_rescore(actor: &Actor, self_evaluation: Status) -> Result<(), Refusal
         });
     }
     if self_evaluation != Status::UnderReview {
-        return Err(not_now(format!(
-            "绩效自评当前为“{}”，只有在“财政复核中”才能复核评分",
-            self_evaluation.label(Phase::SelfEvaluation)
-        )));
+        return Err(Refusal::NotUnderReview { status: self_evaluation });
     }
     Ok(())
 }
@@ -166,9 +124,9 @@ pub fn validate_comment<'a>(actor: &Actor, department_id: i32, body: &'a str) ->
     let body = body.trim();
     let len = body.chars().count();
     if len == 0 {
-        Err(not_now("意见内容不能为空"))
+        Err(Refusal::EmptyComment)
     } else if len > MAX_COMMENT_CHARS {
-        Err(not_now(format!("意见不能超过{MAX_COMMENT_CHARS}字（当前{len}字）")))
+        Err(Refusal::CommentTooLong { max: MAX_COMMENT_CHARS, len })
     } else {
         Ok(body)
     }
@@ -182,7 +140,13 @@ mod tests {
         Actor { user_id: 1, role, department_id }
     }
 
-    fn row(name: &str, progress: Option<&str>, l: Option<Likelihood>, reason: Option<&str>, action: Option<&str>) -> MonitoringRow {
+    fn row(
+        name: &str,
+        progress: Option<&str>,
+        l: Option<Likelihood>,
+        reason: Option<&str>,
+        action: Option<&str>,
+    ) -> MonitoringRow {
         MonitoringRow {
             name: name.into(),
             progress: progress.map(Into::into),
@@ -194,7 +158,7 @@ mod tests {
 
     #[test]
     fn likelihood_reads_keys_and_labels() {
-        for l in Likelihood::ALL {
+        for &l in Likelihood::ALL {
             assert_eq!(Likelihood::parse(l.key()), Some(l));
             assert_eq!(Likelihood::parse(l.label()), Some(l));
         }
@@ -216,11 +180,7 @@ mod tests {
         ]);
         assert_eq!(
             bad.problems(),
-            [
-                "“a”未填写1–7月执行情况",
-                "“b”未选择完成目标可能性",
-                "“c”须填写偏差原因分析及改进措施",
-            ]
+            ["“a”未填写1–7月执行情况", "“b”未选择完成目标可能性", "“c”须填写偏差原因分析及改进措施",]
         );
         assert!(!monitoring_check(&[]).problems().is_empty());
     }
@@ -236,9 +196,15 @@ mod tests {
             can_propose_adjustment(&dept, 8, Status::Approved, Status::Draft),
             Err(Refusal::Forbidden { denial: Denial::OtherDepartment, .. })
         ));
-        assert!(matches!(can_propose_adjustment(&fin, 7, Status::Approved, Status::Draft), Err(Refusal::Forbidden { .. })));
-        assert!(matches!(can_propose_adjustment(&dept, 7, Status::Draft, Status::Draft), Err(Refusal::NotNow { .. })));
-        assert!(matches!(can_propose_adjustment(&dept, 7, Status::Approved, Status::Submitted), Err(Refusal::NotNow { .. })));
+        assert!(matches!(
+            can_propose_adjustment(&fin, 7, Status::Approved, Status::Draft),
+            Err(Refusal::Forbidden { .. })
+        ));
+        assert_eq!(can_propose_adjustment(&dept, 7, Status::Draft, Status::Draft), Err(Refusal::TargetsNotApproved));
+        assert_eq!(
+            can_propose_adjustment(&dept, 7, Status::Approved, Status::Submitted),
+            Err(Refusal::SelfEvaluationSubmitted)
+        );
         assert!(can_decide_adjustment(&fin).is_ok());
         assert!(can_decide_adjustment(&admin).is_ok());
         assert!(matches!(can_decide_adjustment(&dept), Err(Refusal::Forbidden { .. })));
@@ -249,7 +215,10 @@ mod tests {
         let fin = actor(Role::Finance, None);
         assert!(can_rescore(&fin, Status::UnderReview).is_ok());
         assert!(can_rescore(&actor(Role::Admin, None), Status::UnderReview).is_ok());
-        assert!(matches!(can_rescore(&actor(Role::Department, Some(1)), Status::UnderReview), Err(Refusal::Forbidden { .. })));
+        assert!(matches!(
+            can_rescore(&actor(Role::Department, Some(1)), Status::UnderReview),
+            Err(Refusal::Forbidden { .. })
+        ));
         for s in [Status::Draft, Status::Submitted, Status::Rated, Status::Returned] {
             let e = can_rescore(&fin, s).unwrap_err();
             assert!(e.to_string().contains("只有在“财政复核中”才能复核评分"), "{e}");
@@ -261,7 +230,10 @@ mod tests {
         let dept = actor(Role::Department, Some(7));
         assert_eq!(validate_comment(&dept, 7, "  请补充佐证材料 "), Ok("请补充佐证材料"));
         assert!(matches!(validate_comment(&dept, 8, "x"), Err(Refusal::Forbidden { .. })));
-        assert!(matches!(validate_comment(&actor(Role::Department, None), 7, "x"), Err(Refusal::Forbidden { denial: Denial::NoDepartment, .. })));
+        assert!(matches!(
+            validate_comment(&actor(Role::Department, None), 7, "x"),
+            Err(Refusal::Forbidden { denial: Denial::NoDepartment, .. })
+        ));
         assert!(validate_comment(&actor(Role::Finance, None), 8, "x").is_ok());
         assert!(validate_comment(&dept, 7, " \n ").is_err());
         assert!(validate_comment(&dept, 7, &"长".repeat(MAX_COMMENT_CHARS + 1)).is_err());

@@ -26,10 +26,13 @@ mod table;
 mod tests;
 
 pub use content::{
-    can_decide_adjustment, can_propose_adjustment, can_rescore, monitoring_check, validate_comment, Likelihood,
-    MonitoringRow, DEVIATION_CATEGORIES, MAX_COMMENT_CHARS,
+    can_decide_adjustment, can_propose_adjustment, can_rescore, monitoring_check, validate_comment, DeviationCategory,
+    Likelihood, MonitoringRow, MAX_COMMENT_CHARS,
 };
-pub use error::{Denial, Refusal};
+pub use error::{beijing_hh_mm, Denial, LoginRefusal, Refusal};
 pub use model::{Action, ActionKind, Actor, Phase, Role, Roles, Status, SubmitCheck};
-pub use rules::{allowed_actions, can_administer, can_edit, can_read, phase_available, transition, validate_reason, MAX_REASON_CHARS};
+pub use rules::{
+    allowed_actions, can_administer, can_edit, can_read, phase_available, require_admin, transition, validate_reason,
+    MAX_REASON_CHARS,
+};
 pub use table::{Transition, TRANSITIONS};

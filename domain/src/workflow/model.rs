@@ -1,34 +1,10 @@
 //! The vocabulary of the workflow: who acts ([`Role`], [`Actor`]), on which part of the cycle
 //! ([`Phase`]), in which state ([`Status`]), doing what ([`Action`], [`ActionKind`]), and the
-//! rule check a submission carries ([`SubmitCheck`]).
+//! rule check a submission carries ([`SubmitCheck`]). The value sets themselves are declared in
+//! [`crate::vocab`].
 
+pub use crate::vocab::{ActionKind, Phase, Role, Status};
 use serde::{Deserialize, Serialize};
-
-/// A user's role.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 系统管理员: everything finance may do, and may also edit content.
-    Admin,
-    /// 财政局审核人员: reads every project, reviews, never edits department content.
-    Finance,
-    /// 部门填报人员: belongs to exactly one department, fills in and submits its projects.
-    Department,
-}
-
-impl Role {
-    /// Every role, in declaration order.
-    pub const ALL: [Role; 3] = [Role::Admin, Role::Finance, Role::Department];
-
-    /// The role as users see it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Admin => "系统管理员",
-            Role::Finance => "财政局审核人员",
-            Role::Department => "部门填报人员",
-        }
-    }
-}
 
 /// The user who acts. `department_id` matters only for [`Role::Department`]; a department user
 /// without one can read and do nothing.
@@ -39,31 +15,7 @@ pub struct Actor {
     pub department_id: Option<i32>,
 }
 
-/// A part of a project's yearly cycle; each has its own status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    /// 目标申报 (with 财政审核).
-    Declaration,
-    /// 运行监控 (mid-year 双监控).
-    Monitoring,
-    /// 绩效自评 (with 财政复核).
-    SelfEvaluation,
-}
-
 impl Phase {
-    /// Every phase, in the order of the cycle.
-    pub const ALL: [Phase; 3] = [Phase::Declaration, Phase::Monitoring, Phase::SelfEvaluation];
-
-    /// The phase as users see it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Phase::Declaration => "目标申报",
-            Phase::Monitoring => "运行监控",
-            Phase::SelfEvaluation => "绩效自评",
-        }
-    }
-
     /// The statuses this phase goes through, initial first.
     pub fn statuses(self) -> &'static [Status] {
         use Status::*;
@@ -75,64 +27,12 @@ impl Phase {
     }
 }
 
-/// The state of one phase of one project. Each phase uses a subset (see [`Phase::statuses`]);
-/// the final states differ per phase: 批复 [`Status::Approved`] (申报), 审阅 [`Status::Reviewed`]
-/// (监控), 评定 [`Status::Rated`] (自评).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// 草稿 (申报, 自评).
-    Draft,
-    /// 填报中 (监控).
-    Filling,
-    /// 已提交, waiting for the finance bureau.
-    Submitted,
-    /// 财政复核中 (自评 only).
-    UnderReview,
-    /// 已批复 (申报). Locked.
-    Approved,
-    /// 已审阅 (监控). Locked.
-    Reviewed,
-    /// 已评定 (自评). Locked.
-    Rated,
-    /// 退回: returned with a reason; the department edits and submits again.
-    Returned,
-}
-
 impl Status {
-    /// Every status, in declaration order.
-    pub const ALL: [Status; 8] = [
-        Status::Draft,
-        Status::Filling,
-        Status::Submitted,
-        Status::UnderReview,
-        Status::Approved,
-        Status::Reviewed,
-        Status::Rated,
-        Status::Returned,
-    ];
-
     /// The status a phase starts in: 填报中 for 运行监控, 草稿 otherwise.
     pub fn initial(phase: Phase) -> Status {
         match phase {
             Phase::Monitoring => Status::Filling,
             Phase::Declaration | Phase::SelfEvaluation => Status::Draft,
-        }
-    }
-
-    /// The status as users see it in `phase`. Today each status reads the same in every phase
-    /// that uses it (the phases differ by which final status they use); a status outside the
-    /// phase still gets its usual label.
-    pub fn label(self, _phase: Phase) -> &'static str {
-        match self {
-            Status::Draft => "草稿",
-            Status::Filling => "填报中",
-            Status::Submitted => "已提交",
-            Status::UnderReview => "财政复核中",
-            Status::Approved => "已批复",
-            Status::Reviewed => "已审阅",
-            Status::Rated => "已评定",
-            Status::Returned => "退回",
         }
     }
 
@@ -182,42 +82,13 @@ impl Action {
     }
 }
 
-/// [`Action`] without data: what the UI shows as buttons.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ActionKind {
-    Submit,
-    Return,
-    Approve,
-    StartReview,
-    Reopen,
-    Edit,
-}
-
 impl ActionKind {
-    /// Every kind, in the order [`crate::workflow::allowed_actions`] lists them.
-    pub const ALL: [ActionKind; 6] = [
-        ActionKind::Edit,
-        ActionKind::Submit,
-        ActionKind::StartReview,
-        ActionKind::Approve,
-        ActionKind::Return,
-        ActionKind::Reopen,
-    ];
-
     /// The button text in `phase`: [`ActionKind::Approve`] is 批复, 审阅 or 评定.
-    pub fn label(self, phase: Phase) -> &'static str {
-        match self {
-            ActionKind::Submit => "提交",
-            ActionKind::Return => "退回",
-            ActionKind::Approve => match phase {
-                Phase::Declaration => "批复",
-                Phase::Monitoring => "审阅",
-                Phase::SelfEvaluation => "评定",
-            },
-            ActionKind::StartReview => "开始复核",
-            ActionKind::Reopen => "重新打开",
-            ActionKind::Edit => "修改",
+    pub fn label_in(self, phase: Phase) -> &'static str {
+        match (self, phase) {
+            (ActionKind::Approve, Phase::Monitoring) => "审阅",
+            (ActionKind::Approve, Phase::SelfEvaluation) => "评定",
+            (kind, _) => kind.label(),
         }
     }
 

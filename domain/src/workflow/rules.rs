@@ -24,7 +24,8 @@ pub fn can_edit(actor: &Actor, project_department_id: i32, phase: Phase, status:
 /// failed [`SubmitCheck`]).
 pub fn allowed_actions(actor: &Actor, project_department_id: i32, phase: Phase, status: Status) -> Vec<ActionKind> {
     ActionKind::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|&kind| permitted(actor, project_department_id, phase, status, kind).is_ok())
         .collect()
 }
@@ -125,4 +126,13 @@ pub(super) fn scope(actor: &Actor, project_department_id: i32) -> Result<(), Den
 /// 系统管理员 only.
 pub fn can_administer(actor: &Actor) -> bool {
     actor.role == Role::Admin
+}
+
+/// [`can_administer`] as a refusal.
+pub fn require_admin(actor: &Actor) -> Result<(), Refusal> {
+    if can_administer(actor) {
+        Ok(())
+    } else {
+        Err(Refusal::AdminOnly)
+    }
 }

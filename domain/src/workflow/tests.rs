@@ -130,9 +130,9 @@ fn expected_refusal(who: Who, from: Status, kind: ActionKind) -> Category {
 fn every_combination_matches_the_oracle() {
     let mut allowed = 0;
     let mut refused = 0;
-    for phase in Phase::ALL {
-        for from in Status::ALL {
-            for kind in ActionKind::ALL {
+    for &phase in Phase::ALL {
+        for &from in Status::ALL {
+            for &kind in ActionKind::ALL {
                 for who in EVERYONE {
                     let got = run(who, phase, from, &action(kind));
                     let case = format!("{phase:?} {from:?} {kind:?} by {who:?}");
@@ -162,11 +162,11 @@ fn every_combination_matches_the_oracle() {
 
 #[test]
 fn allowed_actions_and_can_edit_match_the_oracle() {
-    for phase in Phase::ALL {
-        for status in Status::ALL {
+    for &phase in Phase::ALL {
+        for &status in Status::ALL {
             for who in EVERYONE {
                 let expected: Vec<ActionKind> =
-                    ActionKind::ALL.into_iter().filter(|&k| oracle(who, phase, status, k).is_some()).collect();
+                    ActionKind::ALL.iter().copied().filter(|&k| oracle(who, phase, status, k).is_some()).collect();
                 assert_eq!(allowed_actions(&actor(who), OWN, phase, status), expected, "{phase:?} {status:?} {who:?}");
                 assert_eq!(
                     can_edit(&actor(who), OWN, phase, status),
@@ -218,10 +218,10 @@ fn department_scope() {
 fn department_user_without_department_can_do_nothing() {
     let lost = Actor { user_id: 5, role: Role::Department, department_id: None };
     assert!(!can_read(&lost, OWN));
-    for phase in Phase::ALL {
-        for status in Status::ALL {
+    for &phase in Phase::ALL {
+        for &status in Status::ALL {
             assert!(allowed_actions(&lost, OWN, phase, status).is_empty());
-            for kind in ActionKind::ALL {
+            for &kind in ActionKind::ALL {
                 let got = transition(&lost, OWN, phase, status, &action(kind), Some(&SubmitCheck::passed()));
                 assert!(
                     matches!(got, Err(Refusal::Forbidden { denial: Denial::NoDepartment, .. })),
@@ -236,10 +236,10 @@ fn department_user_without_department_can_do_nothing() {
 fn other_department_learns_nothing() {
     // Same refusal whatever the status (no leak of the project's state), checked before the
     // action's data, and the message names no department.
-    for phase in Phase::ALL {
-        for kind in ActionKind::ALL {
+    for &phase in Phase::ALL {
+        for &kind in ActionKind::ALL {
             let expected = Refusal::Forbidden { phase, action: kind, denial: Denial::OtherDepartment };
-            for status in Status::ALL {
+            for &status in Status::ALL {
                 let bad = match kind {
                     K::Return => Action::Return { reason: String::new() },
                     K::Reopen => Action::Reopen { reason: String::new() },
@@ -257,8 +257,8 @@ fn other_department_learns_nothing() {
 
 #[test]
 fn finance_never_edits_and_departments_never_review() {
-    for phase in Phase::ALL {
-        for status in Status::ALL {
+    for &phase in Phase::ALL {
+        for &status in Status::ALL {
             assert!(!can_edit(&actor(Finance), OWN, phase, status));
             let got = run(Finance, phase, status, &Action::Edit);
             assert_eq!(
@@ -480,7 +480,7 @@ fn the_check_matters_only_for_submit_and_only_once_allowed() {
 
 #[test]
 fn phase_availability() {
-    for status in Status::ALL {
+    for &status in Status::ALL {
         assert!(phase_available(Declaration, status));
         assert_eq!(phase_available(Monitoring, status), status == Approved, "{status:?}");
         assert_eq!(phase_available(SelfEvaluation, status), status == Approved, "{status:?}");
@@ -536,22 +536,28 @@ fn labels() {
     assert_eq!(Status::initial(Declaration), Draft);
     assert_eq!(Status::initial(Monitoring), Filling);
     assert_eq!(Status::initial(SelfEvaluation), Draft);
-    let labels: Vec<&str> = Declaration.statuses().iter().map(|s| s.label(Declaration)).collect();
+    let labels: Vec<&str> = Declaration.statuses().iter().map(|s| s.label()).collect();
     assert_eq!(labels, ["草稿", "已提交", "已批复", "退回"]);
-    let labels: Vec<&str> = Monitoring.statuses().iter().map(|s| s.label(Monitoring)).collect();
+    let labels: Vec<&str> = Monitoring.statuses().iter().map(|s| s.label()).collect();
     assert_eq!(labels, ["填报中", "已提交", "已审阅", "退回"]);
-    let labels: Vec<&str> = SelfEvaluation.statuses().iter().map(|s| s.label(SelfEvaluation)).collect();
+    let labels: Vec<&str> = SelfEvaluation.statuses().iter().map(|s| s.label()).collect();
     assert_eq!(labels, ["草稿", "已提交", "财政复核中", "已评定", "退回"]);
-    for phase in Phase::ALL {
+    for &phase in Phase::ALL {
         assert_eq!(phase.statuses()[0], Status::initial(phase));
-        for status in Status::ALL {
-            assert!(!status.label(phase).is_empty());
+        for &status in Status::ALL {
+            assert!(!status.label().is_empty());
         }
     }
     assert_eq!([Declaration.label(), Monitoring.label(), SelfEvaluation.label()], ["目标申报", "运行监控", "绩效自评"]);
-    assert_eq!(Phase::ALL.map(|p| K::Approve.label(p)), ["批复", "审阅", "评定"]);
-    assert_eq!(ActionKind::ALL.map(|k| k.label(Declaration)), ["修改", "提交", "开始复核", "批复", "退回", "重新打开"]);
-    assert_eq!(Role::ALL.map(Role::label), ["系统管理员", "财政局审核人员", "部门填报人员"]);
+    assert_eq!(Phase::ALL.iter().map(|&p| K::Approve.label_in(p)).collect::<Vec<_>>(), ["批复", "审阅", "评定"]);
+    assert_eq!(
+        ActionKind::ALL.iter().map(|&k| k.label_in(Declaration)).collect::<Vec<_>>(),
+        ["修改", "提交", "开始复核", "批复", "退回", "重新打开"]
+    );
+    assert_eq!(
+        Role::ALL.iter().map(|r| r.label()).collect::<Vec<_>>(),
+        ["系统管理员", "财政局审核人员", "部门填报人员"]
+    );
 }
 
 #[test]
@@ -565,6 +571,12 @@ fn every_refusal_speaks_chinese() {
             problems: vec!["“培训人数”须填写偏差原因分析及改进措施".to_owned()]
         },
         Refusal::Locked { phase: SelfEvaluation, status: Rated },
+        Refusal::AdminOnly,
+        Refusal::TargetsNotApproved,
+        Refusal::SelfEvaluationSubmitted,
+        Refusal::NotUnderReview { status: Submitted },
+        Refusal::EmptyComment,
+        Refusal::CommentTooLong { max: 1000, len: 1001 },
     ];
     for refusal in refusals {
         let message = refusal.to_string();
@@ -578,6 +590,11 @@ fn every_refusal_speaks_chinese() {
         Refusal::Forbidden { phase: Declaration, action: K::Edit, denial: Denial::NoDepartment }.to_string(),
         "当前账号未关联部门，不能查看或办理项目，请联系系统管理员"
     );
+    assert_eq!(
+        Refusal::NotUnderReview { status: Submitted }.to_string(),
+        "绩效自评当前为“已提交”，只有在“财政复核中”才能复核评分"
+    );
+    assert!(Refusal::AdminOnly.is_forbidden() && !Refusal::EmptyComment.is_forbidden());
 }
 
 #[test]
@@ -697,7 +714,12 @@ proptest! {
                         prop_assert!(!allowed)
                     }
                     // Content rules; `transition` never refuses with them.
-                    Refusal::NotNow { .. } => prop_assert!(false, "transition refused with a content rule"),
+                    Refusal::AdminOnly
+                    | Refusal::TargetsNotApproved
+                    | Refusal::SelfEvaluationSubmitted
+                    | Refusal::NotUnderReview { .. }
+                    | Refusal::EmptyComment
+                    | Refusal::CommentTooLong { .. } => prop_assert!(false, "transition refused with a content rule"),
                 }
                 if !can_read(&actor, project) {
                     prop_assert!(matches!(refusal, Refusal::Forbidden { .. }), "unexpected {:?}", refusal);

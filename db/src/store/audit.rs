@@ -2,67 +2,48 @@
 //! Rows are only ever inserted; write them in the same transaction as the change they describe.
 
 use crate::entities::{audit_log, user};
+use crate::Key;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
-
-/// The `entity` column's values.
-pub mod entity {
-    pub const PROJECT: &str = "project";
-    pub const INDICATOR: &str = "indicator";
-    pub const PROJECT_PHASE: &str = "project_phase";
-    pub const APP_USER: &str = "app_user";
-    pub const TARGET_VERSION: &str = "target_version";
-    pub const MONITORING_ENTRY: &str = "monitoring_entry";
-    pub const ACTUAL_ENTRY: &str = "actual_entry";
-    pub const REVIEW_SCORE: &str = "review_score";
-    pub const INDICATOR_COMMENT: &str = "indicator_comment";
-    pub const DEPARTMENT: &str = "department";
-    pub const FISCAL_YEAR: &str = "fiscal_year";
-}
-
-/// The `action` column's values.
-pub mod action {
-    pub const CREATE: &str = "create";
-    pub const UPDATE: &str = "update";
-    pub const TRANSITION: &str = "transition";
-    pub const LOGIN: &str = "login";
-    pub const LOGIN_FAILED: &str = "login_failed";
-    /// 财政局 approving or rejecting a 调整.
-    pub const DECIDE: &str = "decide";
-}
+use domain::vocab::{AuditAction, EntityKind, Field};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 
 /// One entry to append. Build it with [`AuditEntry::by`] and struct update syntax.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
     pub user_id: Option<i32>,
     pub username: String,
-    pub entity: String,
+    pub entity: EntityKind,
     pub entity_id: i32,
     pub project_id: Option<i32>,
-    pub field: Option<String>,
+    pub field: Option<Field>,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
-    pub action: String,
+    pub action: AuditAction,
 }
 
 impl AuditEntry {
     /// An entry for `action` by `user` at `at` on `entity` number `entity_id`.
-    pub fn by(user: &user::Model, at: DateTime<Utc>, action: &str, entity: &str, entity_id: i32) -> AuditEntry {
+    pub fn by(user: &user::Model, at: DateTime<Utc>, action: AuditAction, entity: EntityKind, entity_id: i32) -> Self {
         AuditEntry {
             at,
             user_id: Some(user.id),
             username: user.username.clone(),
-            entity: entity.to_owned(),
+            entity,
             entity_id,
-            action: action.to_owned(),
-            ..AuditEntry::default()
+            project_id: None,
+            field: None,
+            old_value: None,
+            new_value: None,
+            action,
         }
     }
 
     /// The same entry recording `field` going from `old` to `new`.
-    pub fn change(self, field: &str, old: Option<String>, new: Option<String>) -> AuditEntry {
-        AuditEntry { field: Some(field.to_owned()), old_value: old, new_value: new, ..self }
+    pub fn change(self, field: Field, old: Option<String>, new: Option<String>) -> AuditEntry {
+        AuditEntry { field: Some(field), old_value: old, new_value: new, ..self }
     }
 }
 
@@ -72,13 +53,13 @@ pub async fn record(conn: &impl ConnectionTrait, entry: AuditEntry) -> Result<au
         at: Set(entry.at),
         user_id: Set(entry.user_id),
         username: Set(entry.username),
-        entity: Set(entry.entity),
+        entity: Set(Key(entry.entity)),
         entity_id: Set(entry.entity_id),
         project_id: Set(entry.project_id),
-        field: Set(entry.field),
+        field: Set(entry.field.map(Key)),
         old_value: Set(entry.old_value),
         new_value: Set(entry.new_value),
-        action: Set(entry.action),
+        action: Set(Key(entry.action)),
         ..Default::default()
     }
     .insert(conn)
@@ -92,7 +73,6 @@ pub async fn for_project(conn: &impl ConnectionTrait, project_id: i32) -> Result
 
 /// The newest `limit` entries of the whole log.
 pub async fn recent(conn: &impl ConnectionTrait, limit: u64) -> Result<Vec<audit_log::Model>, DbErr> {
-    use sea_orm::QuerySelect;
     newest_first(audit_log::Entity::find()).limit(limit).all(conn).await
 }
 
