@@ -26,7 +26,7 @@ pub struct MonitoringRow {
 }
 
 fn blank(s: &Option<String>) -> bool {
-    s.as_deref().map_or(true, |s| s.trim().is_empty())
+    s.as_deref().is_none_or(|s| s.trim().is_empty())
 }
 
 /// What submitting 运行监控 requires: every indicator has its 1–7月执行情况 and 完成目标可能性,
