@@ -24,9 +24,12 @@ pub fn IndicatorTable(indicators: Signal<Vec<CycleIndicator>>) -> impl IntoView 
     }
 }
 
+/// What a row shows: id, 指标值, 分值, 核心指标.
+type RowContent = (i32, String, Option<rust_decimal::Decimal>, bool);
+
 /// A group re-renders when any of its rows' shown content changes (not only its size), so saved
 /// targets show at once.
-fn content_key(g: &Level1<CycleIndicator>) -> (String, Vec<(i32, String, Option<rust_decimal::Decimal>, bool)>) {
+fn content_key(g: &Level1<CycleIndicator>) -> (String, Vec<RowContent>) {
     let rows = g.groups.iter().flat_map(|l2| l2.rows.iter().map(|r| (r.id, r.target_text.clone(), r.weight, r.core)));
     (g.name.clone(), rows.collect())
 }

@@ -1,6 +1,6 @@
 //! Shared by the database test files: a fixture with the demo project and one account per role,
 //! transitions as a user, and running each scenario on both databases.
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros)]
 
 use db::accounts::{self, NewUser};
 use db::cycle::transition;
