@@ -5,6 +5,8 @@
 //! code sits behind `#[cfg(feature = "ssr")]`; pure rules live in the `domain` crate.
 
 #![recursion_limit = "256"]
+// A server function takes its form's fields as arguments (the wire format is the form).
+#![allow(clippy::too_many_arguments)]
 
 pub mod api;
 pub mod components;
@@ -19,6 +21,8 @@ use leptos_router::{
 
 /// The HTML document around the app (server-side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    api::ssr::content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">

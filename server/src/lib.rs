@@ -2,4 +2,5 @@
 #![recursion_limit = "512"]
 
 pub mod cli;
+pub mod security;
 pub mod web;

@@ -51,6 +51,8 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(axum::middleware::from_fn(server_fn_error_status))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(crate::security::guard_writes))
+        .layer(axum::middleware::from_fn(crate::security::headers))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(options)
 }
@@ -89,7 +91,7 @@ async fn server_fn_error_status(request: Request, next: Next) -> Response {
 }
 
 /// A refusal of a plain route: the error's status and message as text.
-fn refuse(error: &AppError) -> Response {
+pub(crate) fn refuse(error: &AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], error.message()).into_response()
 }
@@ -152,15 +154,17 @@ fn csv_download(rows: &[db::entities::audit_log::Model], filename: &str) -> Resp
                 (None, Some(v)) => v.clone(),
                 (_, None) => String::new(),
             };
+            // Usernames and values are user input: a formula-like cell is written as text.
+            let cell = crate::security::csv_cell;
             out.write_record([
                 r.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                r.username.clone(),
+                cell(r.username.clone()),
                 r.entity.0.label().to_owned(),
                 r.entity_id.to_string(),
                 r.project_id.map(|p| p.to_string()).unwrap_or_default(),
                 field.map(|f| f.label().to_owned()).unwrap_or_default(),
-                value(&r.old_value),
-                value(&r.new_value),
+                cell(value(&r.old_value)),
+                cell(value(&r.new_value)),
                 r.action.0.label().to_owned(),
             ])?;
         }

@@ -718,3 +718,122 @@ async fn sessions_expire_over_http() {
     assert_eq!(call(&app, "current_user", "", Some(&cookie)).await.body, "null");
     app.db.cleanup().await.unwrap();
 }
+
+/// A signed-in user's browser posting from another site (a forged form, a sibling subdomain,
+/// another port) or with a non-form body stores nothing; the same post from the site's own page
+/// is stored.
+#[tokio::test]
+async fn cross_origin_and_non_form_writes_are_refused() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let app = demo_app().await;
+    let cookie = login(&app, "akqi", "jixiao-akqi-2021").await;
+    let comments = || db::entities::indicator_comment::Entity::find().count(&app.db.db);
+    let before = comments().await.unwrap();
+    let post = |headers: &[(&str, &str)], body: &str| {
+        let mut req = Request::post(server_fn_path("add_comment"))
+            .header(header::COOKIE, cookie.as_str())
+            .header(header::HOST, "127.0.0.1:3000");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.body(Body::from(body.to_owned())).unwrap()
+    };
+    const FORM: (&str, &str) = ("content-type", "application/x-www-form-urlencoded");
+    let body = "indicator_id=1&body=跨站写入";
+    let refused = [
+        (vec![FORM, ("origin", "http://evil.example")], StatusCode::FORBIDDEN),
+        (vec![FORM, ("origin", "http://127.0.0.1:3001")], StatusCode::FORBIDDEN),
+        (vec![FORM, ("sec-fetch-site", "same-site")], StatusCode::FORBIDDEN),
+        (vec![("content-type", "text/plain"), ("origin", "http://127.0.0.1:3000")], StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        (vec![("content-type", "text/plain")], StatusCode::UNSUPPORTED_MEDIA_TYPE),
+    ];
+    for (headers, status) in refused {
+        let r = send(&app, post(&headers, body)).await;
+        assert_eq!(r.status, status, "{headers:?}: {}", r.body);
+        assert!(r.body.contains("本系统的页面"), "{}", r.body);
+        assert_eq!(comments().await.unwrap(), before, "{headers:?} stored a comment");
+    }
+    // Oversized: 413, not 500.
+    let big = format!("indicator_id=1&body={}", "x".repeat(3 << 20));
+    let r = send(&app, post(&[FORM, ("origin", "http://127.0.0.1:3000")], &big)).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert!(r.body.len() < 200, "the refusal does not echo the body");
+    assert_eq!(comments().await.unwrap(), before);
+    // The site's own page.
+    let own = [FORM, ("origin", "http://127.0.0.1:3000"), ("sec-fetch-site", "same-origin")];
+    let r = send(&app, post(&own, "indicator_id=1&body=本站写入")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(comments().await.unwrap(), before + 1);
+    app.db.cleanup().await.unwrap();
+}
+
+/// Pages carry a Content-Security-Policy whose nonce is the one on their scripts; every response
+/// forbids framing and sniffing and keeps the referrer on the site.
+#[tokio::test]
+async fn responses_carry_security_headers() {
+    let app = demo_app().await;
+    let cookie = login(&app, "akqi", "jixiao-akqi-2021").await;
+    for uri in ["/login", "/", "/projects/1"] {
+        let mut req = Request::get(uri).header("accept", "text/html");
+        req = req.header(header::COOKIE, cookie.as_str());
+        let res = app.router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+        let h = res.headers().clone();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{uri}");
+        assert_eq!(h["x-frame-options"], "DENY", "{uri}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{uri}");
+        let csp = h["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), "{uri}: {csp}");
+        let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce").to_owned();
+        assert!(nonce.len() >= 16, "{csp}");
+        let bytes = axum::body::to_bytes(res.into_body(), 10 << 20).await.unwrap();
+        let html = String::from_utf8(bytes.to_vec()).unwrap();
+        assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{uri}: the scripts carry the policy's nonce");
+    }
+    // Two responses, two nonces.
+    let csp = |r: axum::response::Response| r.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let a = csp(app.router.clone().oneshot(Request::get("/login").body(Body::empty()).unwrap()).await.unwrap());
+    let b = csp(app.router.clone().oneshot(Request::get("/login").body(Body::empty()).unwrap()).await.unwrap());
+    assert_ne!(a, b);
+    // Not a page: nothing may load.
+    let res = app
+        .router
+        .clone()
+        .oneshot(
+            Request::get("/projects/1/audit.csv").header(header::COOKIE, cookie.as_str()).body(Body::empty()).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-security-policy"], "default-src 'none'; frame-ancestors 'none'");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    app.db.cleanup().await.unwrap();
+}
+
+/// An anonymous visitor's failed login plants a username shaped like a formula; the audit CSV
+/// shows it as text (leading apostrophe), so opening the file runs nothing.
+#[tokio::test]
+async fn audit_csv_neutralises_formulas() {
+    let app = demo_app().await;
+    let planted = "=HYPERLINK(\"http://evil.example\",\"x\")";
+    let body = format!("username={}&password=wrong-password", urlencode(planted));
+    let r = call(&app, "login", &body, None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    let admin = login(&app, "admin", "jixiao-admin-2021").await;
+    let csv = get(&app, "/admin/audit.csv", Some(&admin)).await.body;
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    for line in csv.lines() {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(!cell.starts_with(['=', '+', '@']), "a formula cell went out raw: {line}");
+        }
+    }
+    app.db.cleanup().await.unwrap();
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

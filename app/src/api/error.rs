@@ -36,6 +36,16 @@ pub enum AppError {
     /// The request itself is malformed (missing or mistyped fields, an unknown value).
     #[error("请求内容有误：{0}")]
     BadRequest(String),
+    /// A write that did not come from this site's own pages (another origin, or a cross-site
+    /// fetch); refused before it is read.
+    #[error("拒绝跨站提交：请在本系统的页面中操作")]
+    CrossOrigin,
+    /// A write whose body is not a form (e.g. `text/plain`).
+    #[error("不支持的提交格式：请在本系统的页面中操作")]
+    UnsupportedMediaType,
+    /// A request body larger than the server accepts.
+    #[error("提交的内容过大（上限 {max_kib} KB）")]
+    TooLarge { max_kib: usize },
     /// The browser could not reach the server or read its answer.
     #[error("无法连接服务器，请检查网络后重试")]
     Unreachable,
@@ -50,7 +60,9 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotSignedIn | AppError::Login(_) => 401,
-            AppError::OtherDepartment => 403,
+            AppError::OtherDepartment | AppError::CrossOrigin => 403,
+            AppError::UnsupportedMediaType => 415,
+            AppError::TooLarge { .. } => 413,
             AppError::Refused(r) if r.is_forbidden() => 403,
             AppError::Refused(_) | AppError::Invalid(_) => 422,
             AppError::NotFound(_) => 404,

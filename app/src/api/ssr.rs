@@ -27,6 +27,22 @@ pub fn set_status(code: http::StatusCode) {
     }
 }
 
+/// The page's Content-Security-Policy: scripts only from this site and the inline hydration
+/// scripts that carry this response's nonce, WASM allowed, no framing, no plugins, forms post
+/// only here. Set from the HTML shell, so every rendered page gets its own nonce.
+pub fn content_security_policy() {
+    let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 pub async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(super::error::internal)
 }
