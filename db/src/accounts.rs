@@ -1,10 +1,10 @@
-//! User accounts: creating them (argon2id password hashes), logging in with throttling, and the
+//! User accounts: creating them (argon2id password hashes), checking a sign-in, and the
 //! workflow [`Actor`] a user acts as.
 //!
-//! Throttling: after [`MAX_FAILED_LOGINS`] consecutive wrong passwords the account is locked for
-//! [`LOCK_MINUTES`] minutes, during which even the right password is refused; a successful login
-//! resets the count. Unknown users and wrong passwords get the same message. Every attempt is
-//! written to the audit log.
+//! Unknown users and wrong passwords get the same message and take the same time. Every checked
+//! attempt is written to the audit log; throttling (per source address and per account, so that
+//! nobody can lock someone else out) happens before, in the server (`domain::workflow::LoginThrottle`),
+//! and a throttled attempt never reaches the database.
 
 use crate::entities::{department, user};
 use crate::error::{is_unique_violation, Error, Result};
@@ -13,21 +13,14 @@ use crate::store::users::by_username;
 use crate::{write, Key};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use domain::input::Invalid;
 use domain::vocab::{AuditAction, EntityKind, Field};
-use domain::workflow::{beijing_hh_mm, Actor, LoginRefusal, Role};
+use domain::workflow::{Actor, LoginRefusal, Role};
 use password_hash::rand_core::OsRng;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Set};
 use std::sync::OnceLock;
 
-/// Consecutive wrong passwords that lock an account.
-pub const MAX_FAILED_LOGINS: i32 = 5;
-/// How long a locked account stays locked.
-pub const LOCK_MINUTES: i64 = 15;
 pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 128;
 pub const MAX_USERNAME_CHARS: usize = 64;
@@ -125,8 +118,7 @@ pub async fn create_user(db: &DatabaseConnection, new: NewUser) -> Result<user::
     Ok(saved)
 }
 
-/// Checks a login at time `now` and returns the account. See the module documentation for the
-/// throttling; every attempt is audited.
+/// Checks a sign-in at time `now` and returns the account; every attempt is audited.
 pub async fn verify_login(
     db: &DatabaseConnection,
     username: &str,
@@ -141,66 +133,17 @@ pub async fn verify_login(
         log_login(db, None, &name, now, AuditAction::LoginFailed, "用户名不存在").await?;
         return Err(LoginRefusal::InvalidCredentials.into());
     };
-    if let Some(until) = user.locked_until.filter(|&until| until > now) {
-        log_login(db, Some(&user), &name, now, AuditAction::LoginFailed, "账号锁定中").await?;
-        return Err(locked(until, now).into());
-    }
     let hash = user.password_hash.clone();
     if !blocking(move || password_matches(&password, &hash)).await? {
-        return Err(record_failure(db, &user, &name, now).await?.into());
+        log_login(db, Some(&user), &name, now, AuditAction::LoginFailed, "密码错误").await?;
+        return Err(LoginRefusal::InvalidCredentials.into());
     }
     if !user.active {
         log_login(db, Some(&user), &name, now, AuditAction::LoginFailed, "账号已停用").await?;
         return Err(LoginRefusal::Inactive.into());
     }
-    let txn = write::begin(db).await?;
-    if user.failed_logins != 0 || user.locked_until.is_some() {
-        user::Entity::update_many()
-            .col_expr(user::Column::FailedLogins, Expr::value(0))
-            .col_expr(user::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-            .filter(user::Column::Id.eq(user.id))
-            .exec(&txn)
-            .await?;
-    }
-    log_login(&txn, Some(&user), &name, now, AuditAction::Login, "登录成功").await?;
-    let user = user::Entity::find_by_id(user.id).one(&txn).await?.unwrap_or(user);
-    txn.commit().await?;
+    log_login(db, Some(&user), &name, now, AuditAction::Login, "登录成功").await?;
     Ok(user)
-}
-
-/// Counts a wrong password (atomically, so concurrent attempts all count) and locks the account
-/// at the limit. Returns the refusal to show.
-async fn record_failure(
-    db: &DatabaseConnection,
-    user: &user::Model,
-    name: &str,
-    now: DateTime<Utc>,
-) -> Result<LoginRefusal> {
-    let txn = write::begin(db).await?;
-    user::Entity::update_many()
-        .col_expr(user::Column::FailedLogins, Expr::col(user::Column::FailedLogins).add(1))
-        .filter(user::Column::Id.eq(user.id))
-        .exec(&txn)
-        .await?;
-    let failures = user::Entity::find_by_id(user.id).one(&txn).await?.map_or(MAX_FAILED_LOGINS, |u| u.failed_logins);
-    let outcome = if failures >= MAX_FAILED_LOGINS {
-        let until = now + Duration::minutes(LOCK_MINUTES);
-        user::Entity::update_many()
-            .col_expr(user::Column::FailedLogins, Expr::value(0))
-            .col_expr(user::Column::LockedUntil, Expr::value(Some(until)))
-            .filter(user::Column::Id.eq(user.id))
-            .exec(&txn)
-            .await?;
-        let note = format!("密码错误（连续第{failures}次），账号锁定至北京时间 {}", beijing_hh_mm(until));
-        log_login(&txn, Some(user), name, now, AuditAction::LoginFailed, &note).await?;
-        locked(until, now)
-    } else {
-        let note = format!("密码错误（连续第{failures}次）");
-        log_login(&txn, Some(user), name, now, AuditAction::LoginFailed, &note).await?;
-        LoginRefusal::InvalidCredentials
-    };
-    txn.commit().await?;
-    Ok(outcome)
 }
 
 async fn log_login(
@@ -224,11 +167,6 @@ async fn log_login(
         action: what,
     };
     audit::record(conn, entry).await.map(drop)
-}
-
-fn locked(until: DateTime<Utc>, now: DateTime<Utc>) -> LoginRefusal {
-    let seconds = (until - now).num_seconds().max(1);
-    LoginRefusal::Locked { until, minutes_left: (seconds + 59) / 60 }
 }
 
 /// An argon2id PHC string (random salt, default parameters) for `password`.

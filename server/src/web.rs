@@ -33,6 +33,7 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
     let shell_options = options.clone();
     let audit_db = db.clone();
     let system_audit_db = db.clone();
+    let throttle: app::api::ssr::SharedThrottle = Default::default();
     Router::new()
         .route(
             "/projects/{id}/audit.csv",
@@ -45,7 +46,10 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
         .leptos_routes_with_context(
             &options,
             routes,
-            move || provide_context(db.clone()),
+            move || {
+                provide_context(db.clone());
+                provide_context(throttle.clone());
+            },
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
@@ -192,6 +196,8 @@ pub async fn serve(db: db::DatabaseConnection, addr: SocketAddr, site_root: &str
     let app = router(db, site_root);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("jixiao 已启动：http://{addr}/");
+    // The peer address reaches the sign-in throttle as `ConnectInfo`.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }

@@ -25,13 +25,34 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
     }
 }
 
-/// Signs in; a refused login changes nothing and says why (locked accounts say until when).
+/// Signs in; a refused login changes nothing and says why. Too many failures from one address
+/// or for one name are throttled (`domain::workflow::LoginThrottle`) before the password is
+/// looked at, with a message that does not reveal whether the account exists.
 #[server]
 pub async fn login(username: String, password: String) -> Result<SignedInUser, AppError> {
     use super::error::internal;
-    use super::ssr::{db, session, LOGIN_AT_KEY, USER_KEY};
+    use super::ssr::{client_address, db, session, SharedThrottle, LOGIN_AT_KEY, USER_KEY};
+    use domain::workflow::LoginRefusal;
     let db = db()?;
-    let user = db::accounts::verify_login(&db, &username, &password, chrono::Utc::now()).await?;
+    let throttle = use_context::<SharedThrottle>().ok_or_else(|| internal("no login throttle in context"))?;
+    let address = client_address();
+    let now = chrono::Utc::now();
+    let check = throttle.lock().unwrap_or_else(|e| e.into_inner()).check(&address, &username, now);
+    if let Err(minutes_left) = check {
+        return Err(AppError::Login(LoginRefusal::Throttled { minutes_left }));
+    }
+    let user = match db::accounts::verify_login(&db, &username, &password, now).await {
+        Ok(user) => {
+            throttle.lock().unwrap_or_else(|e| e.into_inner()).succeeded(&address, &username);
+            user
+        }
+        Err(e) => {
+            if matches!(e, db::Error::Login(LoginRefusal::InvalidCredentials)) {
+                throttle.lock().unwrap_or_else(|e| e.into_inner()).failed(&address, &username, now);
+            }
+            return Err(e.into());
+        }
+    };
     let session = session().await?;
     // A new session id on login, so an id planted before login is worthless.
     session.cycle_id().await.map_err(internal)?;

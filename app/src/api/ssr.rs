@@ -43,6 +43,26 @@ pub fn content_security_policy() {
     }
 }
 
+/// The sign-in throttle of this server (one per router, provided as context).
+pub type SharedThrottle = std::sync::Arc<std::sync::Mutex<domain::workflow::LoginThrottle>>;
+
+/// The address the request came from: the TCP peer, or — only when `JIXIAO_TRUST_PROXY=1` says a
+/// reverse proxy in front sets it — the first address of `X-Forwarded-For`. "unknown" when the
+/// server runs without connection info (in-process tests).
+pub fn client_address() -> String {
+    let Some(parts) = use_context::<http::request::Parts>() else { return "unknown".into() };
+    if std::env::var("JIXIAO_TRUST_PROXY").is_ok_and(|v| v == "1") {
+        let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        if let Some(first) = forwarded.and_then(|v| v.split(',').next()).map(str::trim).filter(|a| !a.is_empty()) {
+            return first.chars().take(64).collect();
+        }
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".into(), |info| info.0.ip().to_string())
+}
+
 pub async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(super::error::internal)
 }

@@ -82,11 +82,10 @@ pub enum LoginRefusal {
     /// Unknown user or wrong password: deliberately the same message.
     #[error("用户名或密码错误")]
     InvalidCredentials,
-    #[error(
-        "登录失败次数过多，账号已临时锁定，请于{minutes_left}分钟后（北京时间 {} 之后）重试",
-        beijing_hh_mm(*until)
-    )]
-    Locked { until: DateTime<Utc>, minutes_left: i64 },
+    /// Too many failed attempts from this address or for this name (`LoginThrottle`); says
+    /// nothing about whether the account exists.
+    #[error("登录尝试过于频繁，请于{minutes_left}分钟后再试")]
+    Throttled { minutes_left: i64 },
     #[error("账号已停用，请联系系统管理员")]
     Inactive,
 }
