@@ -46,14 +46,7 @@ pub fn actor(user: &user::Model) -> Actor {
 /// Checks a new account: username, 姓名, password length and the department its role needs.
 /// Returns the trimmed username and 姓名.
 fn check_new_user(new: &NewUser) -> Result<(String, String), Invalid> {
-    let username = new.username.trim().to_owned();
-    if username.is_empty() {
-        return Err(Invalid::Required { field: Field::Username });
-    }
-    let len = username.chars().count();
-    if len > MAX_USERNAME_CHARS || username.chars().any(char::is_control) {
-        return Err(Invalid::TooLong { field: Field::Username, max: MAX_USERNAME_CHARS, len });
-    }
+    let username = domain::input::new_username(&new.username, MAX_USERNAME_CHARS)?;
     let display_name = match new.display_name.trim() {
         "" => username.clone(),
         name => name.to_owned(),
@@ -62,13 +55,7 @@ fn check_new_user(new: &NewUser) -> Result<(String, String), Invalid> {
     if len > MAX_DISPLAY_NAME_CHARS {
         return Err(Invalid::TooLong { field: Field::DisplayName, max: MAX_DISPLAY_NAME_CHARS, len });
     }
-    let len = new.password.chars().count();
-    if len < MIN_PASSWORD_CHARS {
-        return Err(Invalid::TooShort { field: Field::Password, min: MIN_PASSWORD_CHARS });
-    }
-    if len > MAX_PASSWORD_CHARS {
-        return Err(Invalid::TooLong { field: Field::Password, max: MAX_PASSWORD_CHARS, len });
-    }
+    domain::input::new_password(&new.password, &username, MIN_PASSWORD_CHARS, MAX_PASSWORD_CHARS)?;
     match (new.role, new.department_id) {
         (Role::Department, None) => Err(Invalid::DepartmentRequired),
         (Role::Department, Some(_)) | (_, None) => Ok((username, display_name)),
@@ -125,9 +112,16 @@ pub async fn verify_login(
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<user::Model> {
-    let name: String = username.trim().chars().take(MAX_USERNAME_CHARS).collect();
+    // As typed for the audit log, but without control characters (PostgreSQL refuses a NUL in
+    // text); looked up in the stored form. No stored name has a control character.
+    let name: String = username.trim().chars().filter(|c| !c.is_control()).take(MAX_USERNAME_CHARS).collect();
+    let key = domain::input::username_key(&name);
     let password = password.to_owned();
-    let Some(user) = by_username(db, &name).await? else {
+    let found = match username.chars().any(char::is_control) {
+        true => None,
+        false => by_username(db, &key).await?,
+    };
+    let Some(user) = found else {
         // Spend the same time as a real check, so response times do not reveal which names exist.
         blocking(move || password_matches(&password, dummy_hash())).await?;
         log_login(db, None, &name, now, AuditAction::LoginFailed, "用户名不存在").await?;

@@ -55,6 +55,23 @@ async fn accounts_are_created_and_checked(t: &TestDb) {
         panic!("duplicate accepted: {dup:?}")
     };
     assert_eq!(e.to_string(), "用户名“alice”已被使用，请换一个用户名");
+    // Case and full width do not make a second account; the stored name is the plain one.
+    for twin in ["ALICE", "ａｌｉｃｅ", "Ａlice"] {
+        let dup = accounts::create_user(&t.db, new_user(twin, Role::Department, Some(f.dept_a))).await;
+        assert!(
+            matches!(dup, Err(Error::Invalid(Invalid::Duplicate { field: Field::Username, .. }))),
+            "{twin}: {dup:?}"
+        );
+    }
+    assert_eq!(accounts::verify_login(&t.db, " ALICE", PASSWORD, Utc::now()).await.unwrap().id, f.alice.id);
+    assert_eq!(accounts::verify_login(&t.db, "ａｌｉｃｅ", PASSWORD, Utc::now()).await.unwrap().id, f.alice.id);
+    // A NUL or other control character in the typed name is a wrong login, never a database error.
+    let nul = accounts::verify_login(&t.db, "ali\u{0}ce", PASSWORD, Utc::now()).await;
+    assert!(matches!(nul, Err(Error::Login(LoginRefusal::InvalidCredentials))), "{nul:?}");
+    let weak = NewUser { password: "onlyletters".into(), ..new_user("carol", Role::Finance, None) };
+    assert_eq!(invalid(accounts::create_user(&t.db, weak).await), "密码须同时包含字母和数字，且不能与用户名相同");
+    let odd = new_user("carol smith", Role::Finance, None);
+    assert!(invalid(accounts::create_user(&t.db, odd).await).starts_with("用户名只能包含"));
 
     let short = NewUser { password: "short".into(), ..new_user("carol", Role::Finance, None) };
     assert_eq!(invalid(accounts::create_user(&t.db, short).await), "密码至少需要8个字符");

@@ -77,6 +77,10 @@ pub enum Invalid {
     MissingYear { project: String },
     #[error("{year} 年度“{department}”的项目“{project}”已存在，未重复导入")]
     DuplicateProject { year: i32, department: String, project: String },
+    #[error("用户名只能包含字母、数字、汉字和 . _ -（不能有空格或其他符号）")]
+    UsernameCharacters,
+    #[error("密码须同时包含字母和数字，且不能与用户名相同")]
+    WeakPassword,
 }
 
 fn required(field: Field) -> String {
@@ -161,6 +165,55 @@ pub fn number(field: Field, text: &str) -> Result<Option<Decimal>, Invalid> {
         .map_err(|_| Invalid::NotANumber { field, text: text.trim().chars().take(40).collect() })
 }
 
+/// The form a username is stored and looked up in: trimmed, full-width letters and digits as
+/// half-width, lower case — so `AKQI`, `ａｋｑｉ` and `akqi` are one account.
+pub fn username_key(typed: &str) -> String {
+    typed
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A new account's username, normalised by [`username_key`]: 1–`max` letters, digits, Chinese
+/// characters and `. _ -`.
+pub fn new_username(typed: &str, max: usize) -> Result<String, Invalid> {
+    let name = username_key(typed);
+    let len = name.chars().count();
+    if len == 0 {
+        return Err(Invalid::Required { field: Field::Username });
+    }
+    if len > max {
+        return Err(Invalid::TooLong { field: Field::Username, max, len });
+    }
+    if !name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+        return Err(Invalid::UsernameCharacters);
+    }
+    Ok(name)
+}
+
+/// The rules for a new password: `min`–`max` characters, at least one letter and one digit, and
+/// not the username itself.
+pub fn new_password(password: &str, username: &str, min: usize, max: usize) -> Result<(), Invalid> {
+    let len = password.chars().count();
+    if len < min {
+        return Err(Invalid::TooShort { field: Field::Password, min });
+    }
+    if len > max {
+        return Err(Invalid::TooLong { field: Field::Password, max, len });
+    }
+    let has_letter = password.chars().any(char::is_alphabetic);
+    let has_digit = password.chars().any(|c| c.is_ascii_digit());
+    if !has_letter || !has_digit || username_key(password) == username_key(username) {
+        return Err(Invalid::WeakPassword);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,5 +253,30 @@ mod tests {
         assert_eq!(unavailable.to_string(), "运行监控须在目标申报批复后才能办理");
         assert_eq!(Invalid::Duplicate { field: Field::Year, value: "2021".into() }.to_string(), "2021 年度已存在");
         assert_eq!(Invalid::UnknownReference { field: Field::ParentId }.to_string(), "所选主管部门不存在");
+    }
+
+    #[test]
+    fn usernames_are_one_account_whatever_the_case_or_width() {
+        assert_eq!(username_key(" AKQI "), "akqi");
+        assert_eq!(username_key("ａｋｑｉ"), "akqi");
+        assert_eq!(username_key("ＡＫＱＩ"), "akqi");
+        assert_eq!(new_username("Zhang.San_1", 64), Ok("zhang.san_1".into()));
+        assert_eq!(new_username("张三", 64), Ok("张三".into()));
+        assert_eq!(new_username("  ", 64), Err(Invalid::Required { field: Field::Username }));
+        for bad in ["a b", "a\u{0}b", "=cmd", "a/b", "a\tb", "<script>"] {
+            assert_eq!(new_username(bad, 64), Err(Invalid::UsernameCharacters), "{bad:?}");
+        }
+        assert!(matches!(new_username(&"a".repeat(65), 64), Err(Invalid::TooLong { .. })));
+    }
+
+    #[test]
+    fn passwords_need_a_letter_a_digit_and_not_the_username() {
+        assert_eq!(new_password("correct horse 1", "alice", 8, 128), Ok(()));
+        assert_eq!(new_password("jiaoyu-pass-1", "jiaoyu", 8, 128), Ok(()));
+        assert_eq!(new_password("Teacher2026", "teacher2026", 8, 128), Err(Invalid::WeakPassword));
+        assert_eq!(new_password("onlyletters", "bob", 8, 128), Err(Invalid::WeakPassword));
+        assert_eq!(new_password("12345678", "bob", 8, 128), Err(Invalid::WeakPassword));
+        assert_eq!(new_password("short1", "bob", 8, 128), Err(Invalid::TooShort { field: Field::Password, min: 8 }));
+        assert!(matches!(new_password(&"a1".repeat(65), "bob", 8, 128), Err(Invalid::TooLong { .. })));
     }
 }

@@ -187,18 +187,38 @@ fn csv_download(rows: &[db::entities::audit_log::Model], filename: &str) -> Resp
     }
 }
 
+/// How often the server deletes expired sessions.
+pub const SESSION_PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Deletes expired sessions now and then every `every`, for as long as the server runs.
+pub fn spawn_session_purge(db: db::DatabaseConnection, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        loop {
+            ticks.tick().await;
+            match db::session_store::delete_expired(&db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("已清理 {n} 个过期会话"),
+                Err(e) => tracing::warn!("清理过期会话失败：{e}"),
+            }
+        }
+    })
+}
+
 pub async fn serve(db: db::DatabaseConnection, addr: SocketAddr, site_root: &str) -> anyhow::Result<()> {
     if !std::path::Path::new(site_root).join("pkg").exists() {
         tracing::warn!(
             "{site_root}/pkg 不存在：页面可以显示，但浏览器端交互需要先构建前端（cargo leptos build --release）"
         );
     }
+    let purge = spawn_session_purge(db.clone(), SESSION_PURGE_EVERY);
     let app = router(db, site_root);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("jixiao 已启动：http://{addr}/");
     // The peer address reaches the sign-in throttle as `ConnectInfo`.
     let app = app.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    purge.abort();
     Ok(())
 }
 

@@ -363,7 +363,7 @@ async fn authorization_matrix(app: App) {
             [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK],
         ),
         (
-            "create_account username=newuser&display_name=新用户&password=new-user-pass&role=finance",
+            "create_account username=newuser&display_name=新用户&password=new-user-pass-1&role=finance",
             [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK],
         ),
         (
@@ -857,4 +857,33 @@ fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Expired sessions are deleted by the server's purge task; live ones stay.
+#[tokio::test]
+async fn expired_sessions_are_purged() {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let app = demo_app().await;
+    let _live = login(&app, "akqi", "jixiao-akqi-2021").await;
+    let _old = login(&app, "caizheng", "jixiao-finance-2021").await;
+    let sessions = || db::entities::session::Entity::find().count(&app.db.db);
+    assert_eq!(sessions().await.unwrap(), 2);
+    let past = chrono::Utc::now() - chrono::Duration::minutes(1);
+    let newest = db::entities::session::Entity::find().all(&app.db.db).await.unwrap().into_iter().next().unwrap();
+    db::entities::session::Entity::update_many()
+        .col_expr(db::entities::session::Column::ExpiryDate, sea_orm::sea_query::Expr::value(past))
+        .filter(db::entities::session::Column::Id.eq(newest.id.clone()))
+        .exec(&app.db.db)
+        .await
+        .unwrap();
+    let purge = jixiao::web::spawn_session_purge(app.db.db.clone(), std::time::Duration::from_millis(20));
+    for _ in 0..100 {
+        if sessions().await.unwrap() == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    purge.abort();
+    assert_eq!(sessions().await.unwrap(), 1, "the expired session is gone, the live one stays");
+    app.db.cleanup().await.unwrap();
 }

@@ -95,6 +95,8 @@ impl AppError {
             | Invalid::Duplicate { field, .. }
             | Invalid::UnknownReference { field } => Some(*field),
             Invalid::Placeholder { .. } => Some(Field::TargetText),
+            Invalid::UsernameCharacters => Some(Field::Username),
+            Invalid::WeakPassword => Some(Field::Password),
             Invalid::ScoreAboveWeight { .. } => Some(Field::GradeScore),
             Invalid::RescoreOutOfRange { .. } => Some(Field::Score),
             Invalid::RescoreReasonRequired { .. } => Some(Field::Reason),
