@@ -15,6 +15,7 @@
 mod header;
 mod levels;
 mod lines;
+mod norm;
 mod rows;
 #[cfg(test)]
 mod tests;
@@ -240,12 +241,12 @@ fn empty_project(title: String) -> ImportedProject {
     }
 }
 
-const TITLE_KEYS: &[&str] = &["绩效目标表", "绩效自评表", "绩效目标申报表"];
+const TITLE_KEYS: &[&str] = &["绩效目标表", "绩效自评表", "绩效目标申报表", "绩效目标审批表", "绩效监控表"];
 
 /// A table title: a short line naming one of the table kinds ("项 目 支 出 绩 效 目 标 表",
 /// "部门预算项目支出绩效自评表(2023年度) | |||"), not a sentence mentioning one.
 fn is_title(line: &Line<'_>) -> bool {
-    let c = line.compact();
+    let c = norm::for_matching(&line.compact());
     TITLE_KEYS.iter().any(|k| c.contains(k))
         && c.chars().count() <= 50
         && !c.contains(['。', '，', ','])

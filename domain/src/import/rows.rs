@@ -545,7 +545,7 @@ impl RowReader {
             comparator_column: raw.comparator_column.clone(),
             unit_column: raw.unit_column.clone(),
         };
-        let target = parse_target(&raw.target_text, &ctx);
+        let target = parse_target(&super::norm::for_matching(&raw.target_text), &ctx);
         if has_placeholder(&raw.target_text) || matches!(target.kind, ValueKind::Placeholder) {
             self.issue(line, format!("模板占位符，未填写数值：“{}”", raw.target_text));
         }
