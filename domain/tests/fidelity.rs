@@ -22,9 +22,9 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 /// Rows read right, at least (raise as the importer improves).
-const ROWS_RIGHT_FLOOR: usize = 43;
+const ROWS_RIGHT_FLOOR: usize = 70;
 /// Invented numbers, at most (lower as the importer improves; the target is 0).
-const INVENTED_CEILING: usize = 12;
+const INVENTED_CEILING: usize = 5;
 
 #[derive(Debug, Deserialize)]
 struct Expectation {
