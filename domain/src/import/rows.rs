@@ -873,7 +873,7 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
         }
     }
     // The column template: the first run of column names with a 三级 or 指标值 column.
-    let mut template: Vec<Col> = Vec::new();
+    let mut template_keys: Vec<(Col, String)> = Vec::new();
     let mut start = None;
     let mut k = 0;
     while k < cells.len() {
@@ -882,14 +882,15 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
             let mut j = k;
             while let Some(cell) = cells.get(j) {
                 match column_of(&cell.text) {
-                    Some(col) => cols.push(col),
+                    Some(col) => cols.push((col, label_key(&cell.text))),
                     None if label_key(&cell.text).chars().count() <= 2 => {}
                     None => break,
                 }
                 j += 1;
             }
-            if cols.contains(&Col::Value) && (cols.contains(&Col::Name) || cols.contains(&Col::Level2)) {
-                template = cols;
+            let has = |want: Col| cols.iter().any(|(c, _)| *c == want);
+            if has(Col::Value) && (has(Col::Name) || has(Col::Level2)) {
+                template_keys = cols;
                 start = Some(j);
                 break;
             }
@@ -905,18 +906,17 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
             None => return (Vec::new(), Vec::new()),
         },
     };
-    // A second 指标值-like column (绩效标准 next to 当年预期实现值) explains, it is not the target.
-    let value_cols: Vec<usize> =
-        template.iter().enumerate().filter(|(_, c)| **c == Col::Value).map(|(i, _)| i).collect();
-    if value_cols.len() > 1 {
-        for (n, i) in value_cols.iter().enumerate() {
-            if let Some(col) = template.get_mut(*i) {
-                if n + 1 < value_cols.len() {
-                    *col = Col::Explain;
-                }
+    // 绩效标准 next to another 指标值 column (当年预期实现值, 指标值及单位) explains or names the
+    // 取值依据: it is not the target. Later 指标值 columns (年度 next to 长期) are read as the
+    // target only when the earlier ones were empty.
+    if template_keys.iter().filter(|(c, _)| *c == Col::Value).count() > 1 {
+        for (col, key) in template_keys.iter_mut() {
+            if *col == Col::Value && key == "绩效标准" {
+                *col = Col::Explain;
             }
         }
     }
+    let template: Vec<Col> = template_keys.iter().map(|(c, _)| *c).collect();
     let after_name: Vec<Col> = match template.iter().position(|c| *c == Col::Name) {
         Some(p) => template.iter().skip(p + 1).copied().collect(),
         None if template.is_empty() => vec![Col::Value],
@@ -948,6 +948,7 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
         }
         let has_letters = text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
         if column_of(text).is_some()
+            || label_key(text) == "指标"
             || is_placeholder_row_cell(text)
             || is_not_applicable(text)
             || (looks_like_value(text) && !has_letters)
