@@ -368,9 +368,9 @@ pub(super) fn strip_trailing_paren(s: &str) -> &str {
 /// Normalises a label or column name for look-up: no whitespace, half-width brackets, no
 /// leading "其中:" or numbering, no trailing colon or parenthetical, no ★.
 pub(super) fn label_key(token: &str) -> String {
-    let t = compact(&half_width(token));
+    let t = super::norm::for_matching(&compact(&half_width(token)));
     let mut s: &str = &t;
-    s = s.trim_start_matches('★');
+    s = s.trim_start_matches(['★', '*']);
     if let Some(rest) = s.strip_prefix("其中") {
         s = rest.trim_start_matches(':');
     }

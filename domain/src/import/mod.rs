@@ -15,6 +15,7 @@
 mod header;
 mod levels;
 mod lines;
+mod norm;
 mod rows;
 #[cfg(test)]
 mod tests;
@@ -121,6 +122,26 @@ pub fn import_target_tables(text: &str) -> ImportResult {
             result.issues.push(issue(line, message));
         }
     }
+    if titles.is_empty() {
+        // No title: a table may still be there (an excerpt, a title lost in a flattened line).
+        let (indicators, mut issues) = rows::read_stream(&lines);
+        if readable(&indicators) > 0 && rows::has_column_header_cells(&lines) {
+            issues.insert(
+                0,
+                ImportIssue {
+                    line: 0,
+                    text: String::new(),
+                    message: "未找到表格标题：按表头和指标名称读取了指标，项目名称等请手工填写".to_owned(),
+                },
+            );
+            let mut project = empty_project(String::new());
+            project.indicators = indicators;
+            project.issues = issues;
+            result.projects.push(project);
+            result.issues.retain(|i| !i.message.starts_with("未找到绩效目标表标题"));
+            return result;
+        }
+    }
     if titles.is_empty() && !lines.is_empty() {
         result.issues.push(ImportIssue {
             line: 0,
@@ -149,6 +170,16 @@ pub fn import_target_tables(text: &str) -> ImportResult {
         result.projects.push(project);
     }
     result
+}
+
+/// Indicators with a target that reads as something (not empty, not invalid).
+fn readable(indicators: &[ImportedIndicator]) -> usize {
+    indicators
+        .iter()
+        .filter(|i| {
+            !i.target_text.trim().is_empty() && !matches!(i.target.kind, crate::value::ValueKind::Invalid { .. })
+        })
+        .count()
 }
 
 fn issue(line: &Line<'_>, message: &str) -> ImportIssue {
@@ -203,7 +234,17 @@ fn read_table(segment: &[Line<'_>], is_last: bool) -> ImportedProject {
             if at_end_of_text { "表格在此处截断：未找到指标部分" } else { "未找到指标部分" };
         issues.push(issue(line, message));
     }
-    let (indicators, row_issues) = rows::read_rows(block, at_end_of_text);
+    let (mut indicators, mut row_issues) = rows::read_rows(block, at_end_of_text);
+    // Flattened text or one cell per line: the line-independent reader, when it reads more.
+    let (stream, stream_issues) = rows::read_stream(segment.get(1..).unwrap_or(&[]));
+    // Never when the 指标值 column was found detached from the names (a template dump): pairing
+    // names with whatever follows them would be a guess.
+    let detached = row_issues.iter().any(|i| i.message.contains("指标值列与指标名称分离"));
+    if !detached && readable(&stream) > 2 * readable(&indicators) {
+        indicators = stream;
+        row_issues = stream_issues;
+        issues.retain(|i| !i.message.contains("未找到指标部分"));
+    }
     issues.extend(row_issues);
     issues.sort_by_key(|i| i.line);
 
@@ -240,12 +281,12 @@ fn empty_project(title: String) -> ImportedProject {
     }
 }
 
-const TITLE_KEYS: &[&str] = &["绩效目标表", "绩效自评表", "绩效目标申报表"];
+const TITLE_KEYS: &[&str] = &["绩效目标表", "绩效自评表", "绩效目标申报表", "绩效目标审批表", "绩效监控表"];
 
 /// A table title: a short line naming one of the table kinds ("项 目 支 出 绩 效 目 标 表",
 /// "部门预算项目支出绩效自评表(2023年度) | |||"), not a sentence mentioning one.
 fn is_title(line: &Line<'_>) -> bool {
-    let c = line.compact();
+    let c = norm::for_matching(&line.compact());
     TITLE_KEYS.iter().any(|k| c.contains(k))
         && c.chars().count() <= 50
         && !c.contains(['。', '，', ','])

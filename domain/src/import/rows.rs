@@ -16,8 +16,8 @@ use rust_decimal::Decimal;
 
 use super::levels::{self, classify, leading_levels, level_at, Level, LevelState};
 use super::lines::{
-    has_placeholder, is_bare_comparator, is_direction, is_number_like, is_plain_number, is_unit_only, label_key,
-    looks_like_value, parse_decimal, Line,
+    has_placeholder, is_bare_comparator, is_direction, is_not_applicable, is_number_like, is_plain_number,
+    is_unit_only, label_key, looks_like_value, parse_decimal, Line,
 };
 use super::{ImportIssue, ImportedIndicator};
 use crate::value::{parse_target, split_glued_value, TargetContext, ValueKind};
@@ -37,6 +37,8 @@ pub(super) enum Col {
     Value,
     Unit,
     Weight,
+    /// 指标解释 / 绩效标准 between the name and the 指标值: any text, never the target.
+    Explain,
     /// 完成值 / 实际完成值, 得分, 备注, 未完成原因分析 … (not imported).
     Other,
 }
@@ -53,6 +55,7 @@ impl Col {
             Col::Value => "指标值",
             Col::Unit => "计量单位",
             Col::Weight => "分值",
+            Col::Explain => "指标解释",
             Col::Other => "其他",
         }
     }
@@ -65,8 +68,9 @@ fn column_of(cell: &str) -> Option<Col> {
         "一级指标" => Col::Level1,
         "二级指标" => Col::Level2,
         "三级指标" | "指标名称" | "指标内容" => Col::Name,
+        "指标解释" => Col::Explain,
         "指标性质" => Col::Nature,
-        "指标方向" | "计算符号" | "比较符号" | "运算符号" => Col::Direction,
+        "指标方向" | "计算符号" | "比较符号" | "运算符号" | "指标方向性" => Col::Direction,
         "指标值"
         | "年度指标值"
         | "目标值"
@@ -74,7 +78,10 @@ fn column_of(cell: &str) -> Option<Col> {
         | "绩效标准"
         | "当年预期实现值"
         | "预期目标值"
-        | "指标目标值" => Col::Value,
+        | "指标目标值"
+        | "指标值及单位"
+        | "年初目标值"
+        | "指标目标值及单位" => Col::Value,
         "计量单位" | "度量单位" | "单位" => Col::Unit,
         "分值" | "权重" | "指标权重" | "指标分值" => Col::Weight,
         "完成值"
@@ -87,7 +94,14 @@ fn column_of(cell: &str) -> Option<Col> {
         | "指标值说明"
         | "取值依据"
         | "评(扣)分标准"
-        | "评分标准" => Col::Other,
+        | "评分标准"
+        | "指标值类型"
+        | "实施进度"
+        | "全年完成值"
+        | "未完成原因和改进措施"
+        | "偏差原因分析"
+        | "完成目标可能性"
+        | "半年度执行情况" => Col::Other,
         _ => return None,
     };
     Some(col)
@@ -545,7 +559,7 @@ impl RowReader {
             comparator_column: raw.comparator_column.clone(),
             unit_column: raw.unit_column.clone(),
         };
-        let target = parse_target(&raw.target_text, &ctx);
+        let target = parse_target(&super::norm::for_matching(&raw.target_text), &ctx);
         if has_placeholder(&raw.target_text) || matches!(target.kind, ValueKind::Placeholder) {
             self.issue(line, format!("模板占位符，未填写数值：“{}”", raw.target_text));
         }
@@ -603,6 +617,9 @@ fn read_text_value(rest: &[&str]) -> Result<RawIndicator, String> {
     let n = rest.len();
     let Some(last) = rest.last() else { return Err("空行".to_owned()) };
     if n == 1 {
+        if is_placeholder_row_cell(last) {
+            return Err("空的模板行（如“指标2”“……”），未导入".to_owned());
+        }
         let (name, core) = strip_core(last);
         if let Some((name, value)) = split_glued_value(&name) {
             return Ok(RawIndicator {
@@ -690,6 +707,330 @@ fn strip_core(name: &str) -> (String, bool) {
 fn parse_weight(cell: &str) -> Option<Decimal> {
     let t = cell.trim();
     parse_decimal(t.strip_suffix('分').unwrap_or(t))
+}
+
+/// Level names as they appear glued inside a cell, longest first (for splitting
+/// "产出指标数量指标足额保障率=100%").
+const GLUED_LEVELS: &[&str] = &[
+    "社会公众或服务对象满意度指标",
+    "服务对象满意度指标",
+    "社会公众满意度指标",
+    "生态环境成本指标",
+    "可持续影响指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "环境效益指标",
+    "经济成本指标",
+    "社会成本指标",
+    "满意度指标",
+    "产出指标",
+    "效益指标",
+    "成本指标",
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "进度指标",
+];
+
+/// Splits a cell at the level names glued inside it, keeping a weight such as "(50分)" with its
+/// level name: "产出指标(50分)数量指标基建…" → ["产出指标(50分)", "数量指标", "基建…"].
+fn split_at_levels(cell: &str) -> Vec<String> {
+    let key = super::norm::for_matching(cell);
+    // Only split when the matching key has the same characters as the cell (no annotations),
+    // so that positions agree.
+    if key.chars().count() != cell.chars().count() {
+        return vec![cell.to_owned()];
+    }
+    let chars: Vec<char> = cell.chars().collect();
+    let kchars: Vec<char> = key.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < kchars.len() {
+        let hit = GLUED_LEVELS.iter().find(|name| {
+            let n: Vec<char> = name.chars().collect();
+            kchars.get(i..i + n.len()) == Some(&n[..])
+        });
+        let Some(name) = hit else {
+            i += 1;
+            continue;
+        };
+        let mut end = i + name.chars().count();
+        // A weight "(50分)" / "（30分）" right after the level name belongs to it.
+        if matches!(chars.get(end), Some('(') | Some('（')) {
+            if let Some(close) = chars.iter().skip(end).position(|c| *c == ')' || *c == '）') {
+                let inner: String = chars.iter().skip(end + 1).take(close.saturating_sub(1)).collect();
+                if inner.contains('分') && inner.chars().count() <= 8 {
+                    end += close + 1;
+                }
+            }
+        }
+        if i > start {
+            out.push(chars.get(start..i).unwrap_or(&[]).iter().collect());
+        }
+        out.push(chars.get(i..end).unwrap_or(&[]).iter().collect());
+        start = end;
+        i = end;
+    }
+    if start < chars.len() {
+        out.push(chars.get(start..).unwrap_or(&[]).iter().collect());
+    }
+    out.into_iter().filter(|p: &String| !p.trim().is_empty()).collect()
+}
+
+/// A cell that closes the indicator part.
+fn is_closing_cell(cell: &str) -> bool {
+    const CLOSING: &[&str] = &[
+        "合计",
+        "总分",
+        "总计",
+        "评价结论",
+        "存在问题",
+        "改进措施",
+        "项目负责人",
+        "财务负责人",
+        "填报人",
+        "填表人",
+        "注:",
+        "财政部门审核意见",
+        "主管部门审核意见",
+        "偏差大或目标未完成",
+    ];
+    let key = label_key(cell);
+    CLOSING.iter().any(|w| key.starts_with(w))
+}
+
+/// Empty template rows: "指标2", "指标3：", "……", "…".
+fn is_placeholder_row_cell(cell: &str) -> bool {
+    let t = label_key(cell);
+    let rest = t.strip_prefix("指标").map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()));
+    matches!(rest, Some(r) if r.is_empty() && t.len() > "指标".len())
+        || t.chars().all(|c| c == '…' || c == '.' || c == '。')
+}
+
+/// "指标1工程完工率" / "指标1：工程完工率" → "工程完工率".
+fn strip_indicator_number(name: &str) -> &str {
+    let Some(rest) = name.strip_prefix("指标") else { return name };
+    let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 {
+        return name;
+    }
+    let rest = rest.get(digits..).unwrap_or("");
+    rest.trim_start_matches([':', '：', '.', '、', ' '])
+}
+
+/// Phrases that fill a 实际完成值 / 实施进度 / 绩效标准 / 指标值类型 cell after the target.
+fn is_trailing_phrase(cell: &str) -> bool {
+    const PHRASES: &[&str] = &[
+        "达成预期指标",
+        "达成年度指标",
+        "完成",
+        "已完成",
+        "未完成",
+        "是",
+        "否",
+        "定量",
+        "定性",
+        "计划标准",
+        "历史标准",
+        "行业标准",
+        "其他标准",
+        "正向指标",
+        "反向指标",
+        "确定能",
+        "有可能",
+        "完全不可能",
+    ];
+    let key = label_key(cell);
+    PHRASES.contains(&key.as_str()) || key.starts_with("已完成") || key.contains('。')
+}
+
+/// The text has a column header somewhere (one line, or one cell per line): 一级/三级 and 指标值.
+pub(super) fn has_column_header_cells(lines: &[Line<'_>]) -> bool {
+    let cols: Vec<Col> =
+        lines.iter().flat_map(|l| l.tokens()).flat_map(split_at_levels).filter_map(|t| column_of(&t)).collect();
+    cols.contains(&Col::Value) && (cols.contains(&Col::Name) || cols.contains(&Col::Level1))
+}
+
+/// One cell of the stream and the line it came from.
+struct StreamCell<'l, 'a> {
+    line: &'l Line<'a>,
+    text: String,
+}
+
+/// Reads a table's indicator rows without relying on line breaks: all cells of `lines` in order
+/// (pipe cells, or whitespace tokens), level names split out of glued cells, the column template
+/// from the first run of column names, then name → (comparator) → 指标值 → (unit) → trailing
+/// cells per column. Used when it reads more than [`read_rows`] (flattened text, one cell per line).
+pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<ImportIssue>) {
+    let mut cells: Vec<StreamCell<'_, '_>> = Vec::new();
+    for line in lines {
+        for token in line.tokens() {
+            for piece in split_at_levels(token) {
+                cells.push(StreamCell { line, text: piece });
+            }
+        }
+    }
+    // The column template: the first run of column names with a 三级 or 指标值 column.
+    let mut template_keys: Vec<(Col, String)> = Vec::new();
+    let mut start = None;
+    let mut k = 0;
+    while k < cells.len() {
+        if cells.get(k).and_then(|c| column_of(&c.text)).is_some() {
+            let mut cols = Vec::new();
+            let mut j = k;
+            while let Some(cell) = cells.get(j) {
+                match column_of(&cell.text) {
+                    Some(col) => cols.push((col, label_key(&cell.text))),
+                    None if label_key(&cell.text).chars().count() <= 2 => {}
+                    None => break,
+                }
+                j += 1;
+            }
+            let has = |want: Col| cols.iter().any(|(c, _)| *c == want);
+            if has(Col::Value) && (has(Col::Name) || has(Col::Level2)) {
+                template_keys = cols;
+                start = Some(j);
+                break;
+            }
+            k = j.max(k + 1);
+            continue;
+        }
+        k += 1;
+    }
+    let start = match start {
+        Some(s) => s,
+        None => match cells.iter().position(|c| classify(&c.text).is_some()) {
+            Some(s) => s,
+            None => return (Vec::new(), Vec::new()),
+        },
+    };
+    // 绩效标准 next to another 指标值 column (当年预期实现值, 指标值及单位) explains or names the
+    // 取值依据: it is not the target. Later 指标值 columns (年度 next to 长期) are read as the
+    // target only when the earlier ones were empty.
+    if template_keys.iter().filter(|(c, _)| *c == Col::Value).count() > 1 {
+        for (col, key) in template_keys.iter_mut() {
+            if *col == Col::Value && key == "绩效标准" {
+                *col = Col::Explain;
+            }
+        }
+    }
+    let template: Vec<Col> = template_keys.iter().map(|(c, _)| *c).collect();
+    let after_name: Vec<Col> = match template.iter().position(|c| *c == Col::Name) {
+        Some(p) => template.iter().skip(p + 1).copied().collect(),
+        None if template.is_empty() => vec![Col::Value],
+        None => template.iter().copied().filter(|c| !matches!(c, Col::Label | Col::Level1 | Col::Level2)).collect(),
+    };
+
+    let mut reader = RowReader {
+        columns: Columns::default(),
+        levels: LevelState::default(),
+        detached: false,
+        in_dump: false,
+        indicators: Vec::new(),
+        issues: Vec::new(),
+    };
+    let is_level = |t: &str| classify(t).is_some();
+    let mut i = start;
+    while let Some(cell) = cells.get(i) {
+        let text = cell.text.trim();
+        if is_closing_cell(text) {
+            break;
+        }
+        if let Some(level) = classify(text) {
+            let next = cells.get(i + 1).and_then(|c| classify(&c.text));
+            if let Some((level2, level1)) = reader.levels.apply(level, next) {
+                reader.issue(cell.line, inferred_message(level2, level1));
+            }
+            i += 1;
+            continue;
+        }
+        let has_letters = text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        if column_of(text).is_some()
+            || label_key(text) == "指标"
+            || is_placeholder_row_cell(text)
+            || is_not_applicable(text)
+            || (looks_like_value(text) && !has_letters)
+            || is_trailing_phrase(text)
+        {
+            i += 1;
+            continue;
+        }
+        let (name, core) = strip_core(strip_indicator_number(text));
+        let line = cell.line;
+        i += 1;
+        let mut raw = RawIndicator { name, core, ..RawIndicator::default() };
+        let mut target: Option<String> = None;
+        for col in &after_name {
+            let Some(next) = cells.get(i) else { break };
+            let t = next.text.trim();
+            if is_level(t) || is_closing_cell(t) || column_of(t).is_some() {
+                break;
+            }
+            match col {
+                Col::Nature | Col::Direction => {
+                    if is_direction(t) {
+                        if raw.comparator_column.is_none() {
+                            raw.comparator_column = Some(t.to_owned());
+                        }
+                        i += 1;
+                    }
+                }
+                Col::Value if target.is_none() => {
+                    // A value glued to the name wins over a following cell that is not a value, or
+                    // is a bare number (a 分值 / 得分 after the glued value).
+                    let glued =
+                        if looks_like_value(t) && !is_plain_number(t) { None } else { split_glued_value(&raw.name) };
+                    match glued {
+                        Some((head, value)) => {
+                            raw.name = head.trim_end_matches(['%', '％']).to_owned();
+                            raw.notes.push("指标值与指标名称连写，已从名称中拆分，请核对".to_owned());
+                            target = Some(value);
+                        }
+                        None => {
+                            if is_placeholder_row_cell(t) {
+                                break;
+                            }
+                            target = Some(t.to_owned());
+                            i += 1;
+                        }
+                    }
+                }
+                Col::Unit => {
+                    if is_unit_only(t) {
+                        raw.unit_column = Some(t.to_owned());
+                        i += 1;
+                    }
+                }
+                Col::Explain => i += 1,
+                Col::Weight | Col::Other | Col::Value => {
+                    if looks_like_value(t) || is_plain_number(t) || is_direction(t) || is_trailing_phrase(t) {
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                Col::Label | Col::Level1 | Col::Level2 | Col::Name => {}
+            }
+        }
+        let target = match target {
+            Some(t) => Some(t),
+            None => split_glued_value(&raw.name).map(|(head, value)| {
+                raw.name = head.trim_end_matches(['%', '％']).to_owned();
+                raw.notes.push("指标值与指标名称连写，已从名称中拆分，请核对".to_owned());
+                value
+            }),
+        };
+        match target {
+            Some(t) => {
+                raw.target_text = t;
+                reader.push(line, raw);
+            }
+            None => reader.issue(line, format!("未找到“{}”的指标值，此行未导入", raw.name)),
+        }
+    }
+    (reader.indicators, reader.issues)
 }
 
 #[cfg(test)]

@@ -405,3 +405,19 @@ fn seed_cut_at_every_table_line_never_invents_values() {
         }
     }
 }
+
+#[test]
+#[ignore]
+fn debug_stream() {
+    let path = std::env::var("DEBUG_FIXTURE").unwrap_or_default();
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let text = published(&text);
+    let lines = lines::split_lines(&text);
+    let (ind, iss) = rows::read_stream(&lines);
+    for i in ind {
+        eprintln!("{} / {} / {} => {}", i.level1, i.level2, i.name, i.target_text);
+    }
+    for i in iss {
+        eprintln!("! L{} {} :: {}", i.line, i.message, i.text);
+    }
+}
