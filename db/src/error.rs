@@ -32,9 +32,13 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl From<DbErr> for Error {
+    /// An overloaded database is [`Error::Busy`]; a unique-key clash that no caller turned into
+    /// a named duplicate means a concurrent write stored the same row first: [`Error::Stale`].
     fn from(e: DbErr) -> Self {
         if is_busy(&e) {
             Error::Busy
+        } else if is_unique_violation(&e) {
+            Error::Stale
         } else {
             Error::Db(e)
         }

@@ -35,6 +35,21 @@ pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction> {
     Ok(txn)
 }
 
+/// Reads the project inside a write transaction and, on PostgreSQL, locks its row
+/// (`SELECT … FOR UPDATE`) until the transaction ends, so rules that read before they write
+/// ("only one pending 调整") cannot race between concurrent requests. SQLite writers are already
+/// one at a time ([`begin`]).
+pub async fn lock_project(txn: &DatabaseTransaction, project_id: i32) -> Result<crate::entities::project::Model> {
+    use crate::entities::project;
+    use sea_orm::QuerySelect;
+    let query = project::Entity::find_by_id(project_id);
+    let query = match txn.get_database_backend() {
+        DbBackend::Postgres => query.lock_exclusive(),
+        _ => query,
+    };
+    query.one(txn).await?.ok_or(Error::NotFound(EntityKind::Project))
+}
+
 /// A value as the audit log writes it: decimals normalised, value sets by key, yes/no as
 /// true/false.
 pub trait AuditText {

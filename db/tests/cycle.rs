@@ -379,7 +379,38 @@ async fn comments_and_administration(t: &TestDb) {
     assert!(log.iter().all(|l| l.action.0 != AuditAction::Update || l.field.is_some()), "updates name their field");
 }
 
+/// Twelve 调整 proposed at once: exactly one is stored as pending, the others are refused with
+/// "another 调整 is pending" (never a second pending version, never a database error).
+async fn concurrent_adjustments_leave_one_pending(t: &TestDb) {
+    let f = setup(t).await;
+    approve_targets(t, &f).await;
+    let first = store::projects::indicators(&t.db, f.project_id).await.unwrap().remove(0);
+    let tasks: Vec<_> = (0..12)
+        .map(|i| {
+            let (db, user, project_id) = (t.db.clone(), f.alice.clone(), f.project_id);
+            let change = vec![TargetChange {
+                indicator_id: first.id,
+                target_text: format!("{}座", i + 2),
+                weight: first.weight.map(|w| w.0),
+            }];
+            tokio::spawn(async move { adjustment::propose(&db, &user, project_id, &change, "并发调整").await })
+        })
+        .collect();
+    let mut stored = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => stored += 1,
+            Err(Error::Invalid(domain::input::Invalid::AdjustmentPending)) => {}
+            Err(e) => panic!("a concurrent 调整 failed with {e:?}"),
+        }
+    }
+    assert_eq!(stored, 1);
+    let all = versions::of_project(&t.db, f.project_id).await.unwrap();
+    assert_eq!(all.iter().filter(|v| v.version.state.0 == VersionState::Pending).count(), 1);
+}
+
 on_both_databases!(
+    concurrent_adjustments_leave_one_pending,
     versions_and_adjustments,
     monitoring_entries,
     self_evaluation_and_review,

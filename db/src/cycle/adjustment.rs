@@ -5,7 +5,7 @@
 
 use super::declaration::validate_target;
 use crate::accounts;
-use crate::entities::{indicator, project, target_version, user};
+use crate::entities::{indicator, target_version, user};
 use crate::error::{Error, Result};
 use crate::store::{self, projects::parsed_target_json};
 use crate::write::{self, Audit, Change, Write};
@@ -74,8 +74,7 @@ pub async fn propose(
     reason: &str,
 ) -> Result<target_version::Model> {
     let txn = write::begin(db).await?;
-    let project =
-        project::Entity::find_by_id(project_id).one(&txn).await?.ok_or(Error::NotFound(EntityKind::Project))?;
+    let project = write::lock_project(&txn, project_id).await?;
     let declaration = store::phases::status(&txn, project_id, Phase::Declaration).await?;
     let self_evaluation = store::phases::status(&txn, project_id, Phase::SelfEvaluation).await?;
     can_propose_adjustment(&accounts::actor(user), project.department_id, declaration, self_evaluation)?;
