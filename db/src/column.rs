@@ -34,8 +34,8 @@ impl Nullable for Amount {
 impl ValueType for Amount {
     fn try_from(v: Value) -> Result<Self, ValueTypeErr> {
         match v {
-            Value::Decimal(Some(d)) => Ok(Amount(*d)),
-            Value::String(Some(s)) => Decimal::from_str(&s).map(Amount).map_err(|_| ValueTypeErr),
+            Value::Decimal(Some(d)) => Ok(Amount(d.normalize())),
+            Value::String(Some(s)) => Decimal::from_str(&s).map(|d| Amount(d.normalize())).map_err(|_| ValueTypeErr),
             _ => Err(ValueTypeErr),
         }
     }
@@ -52,14 +52,15 @@ impl ValueType for Amount {
 
 impl TryGetable for Amount {
     fn try_get_by<I: ColIdx>(res: &QueryResult, idx: I) -> Result<Self, TryGetError> {
-        // SQLite: TEXT column. PostgreSQL: NUMERIC column (reading it as text fails, so fall back).
-        match String::try_get_by(res, idx) {
+        // SQLite: TEXT column. PostgreSQL: NUMERIC(20, 6) column (reading it as text fails, so
+        // fall back), which pads to six decimals: normalised, so both databases read "10".
+        let read = match String::try_get_by(res, idx) {
             Ok(s) => Decimal::from_str(s.trim())
-                .map(Amount)
                 .map_err(|e| TryGetError::DbErr(sea_orm::DbErr::Type(format!("金额列不是合法数字 {s:?}: {e}")))),
             Err(TryGetError::Null(n)) => Err(TryGetError::Null(n)),
-            Err(_) => Decimal::try_get_by(res, idx).map(Amount),
-        }
+            Err(_) => Decimal::try_get_by(res, idx),
+        };
+        read.map(|d| Amount(d.normalize()))
     }
 }
 

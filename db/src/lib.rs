@@ -16,6 +16,7 @@ pub mod import;
 pub mod session_store;
 pub mod store;
 pub mod testing;
+pub mod transfer;
 pub mod write;
 
 pub use column::{Amount, Key};

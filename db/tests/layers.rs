@@ -19,6 +19,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("cycle", 5),
     ("admin", 5),
     ("import", 5),
+    ("transfer", 5),
     ("demo", 6),
 ];
 

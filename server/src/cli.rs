@@ -89,6 +89,38 @@ pub async fn import_store(db: &db::DatabaseConnection, path: &Path) -> anyhow::R
     Ok(())
 }
 
+fn print_copied(copied: &db::transfer::Copied) {
+    for (table, rows) in &copied.tables {
+        println!("  {table:<20} {rows} 行");
+    }
+    println!("共 {} 行（会话不复制）", copied.total());
+}
+
+pub async fn backup(db: &db::DatabaseConnection, output: &Path) -> anyhow::Result<()> {
+    db::transfer::backup(db, output).await.map_err(|e| anyhow!("备份失败：{e}"))?;
+    let size = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
+    println!("已备份到 {}（{} KB）", output.display(), size / 1024);
+    Ok(())
+}
+
+pub async fn restore(db: &db::DatabaseConnection, file: &Path) -> anyhow::Result<()> {
+    let copied = db::transfer::restore(file, db).await.map_err(|e| anyhow!("恢复失败，数据库未改变：{e}"))?;
+    println!("已从 {} 恢复：", file.display());
+    print_copied(&copied);
+    Ok(())
+}
+
+pub async fn migrate_data(from: &str, to: &str) -> anyhow::Result<()> {
+    let source = db::connect(from).await.with_context(|| format!("无法连接源数据库 {}", redact(from)))?;
+    db::migrate(&source).await.context("源数据库迁移失败")?;
+    let target = db::connect(to).await.with_context(|| format!("无法连接目标数据库 {}", redact(to)))?;
+    let copied =
+        db::transfer::copy_all(&source, &target).await.map_err(|e| anyhow!("复制失败，目标数据库未改变：{e}"))?;
+    println!("已从 {} 复制到 {}：", redact(from), redact(to));
+    print_copied(&copied);
+    Ok(())
+}
+
 pub async fn load_demo(db: &db::DatabaseConnection) -> anyhow::Result<()> {
     match db::demo::load(db).await.map_err(|e| anyhow!("载入示例数据失败：{e}"))? {
         db::demo::DemoOutcome::Loaded { project_id } => {

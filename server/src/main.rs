@@ -42,6 +42,27 @@ enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write a consistent snapshot of the database into a new SQLite file (while serving).
+    Backup {
+        /// The backup file to create (must not exist).
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// Copy a backup file into the database, which must hold no data yet.
+    Restore {
+        /// A file written by `jixiao backup`.
+        file: PathBuf,
+    },
+    /// Copy everything (audit trail included, sessions excluded) from one database into another
+    /// that holds no data, e.g. from SQLite to PostgreSQL.
+    MigrateData {
+        /// Source database URL, e.g. sqlite://data/jixiao.db
+        #[arg(long)]
+        from: String,
+        /// Target database URL, e.g. postgres://user@host:5432/jixiao
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -109,6 +130,7 @@ fn main() -> ExitCode {
         Command::Value(ValueCommand::Parse(args)) => cli::value_parse(&args),
         Command::Score { file } => cli::score(&file),
         Command::Import(ImportCommand::Targets { text, dry_run: true }) => cli::import_dry_run(&text),
+        Command::MigrateData { from, to } => runtime().and_then(|rt| rt.block_on(cli::migrate_data(&from, &to))),
         command => runtime().and_then(|rt| rt.block_on(with_database(&cli.database_url, command))),
     };
     match result {
@@ -132,13 +154,17 @@ async fn with_database(url: &str, command: Command) -> anyhow::Result<()> {
         Command::Demo => cli::load_demo(&db).await?,
         Command::Import(ImportCommand::Targets { text, .. }) => cli::import_store(&db, &text).await?,
         Command::User(UserCommand::Add(args)) => cli::user_add(&db, &args).await?,
+        Command::Backup { output } => cli::backup(&db, &output).await?,
+        Command::Restore { file } => cli::restore(&db, &file).await?,
         Command::Serve(args) => {
             if args.demo {
                 cli::load_demo(&db).await?;
             }
             web::serve(db, args.addr, &args.site_root).await?;
         }
-        Command::Value(_) | Command::Score { .. } => unreachable!("handled without a database"),
+        Command::Value(_) | Command::Score { .. } | Command::MigrateData { .. } => {
+            unreachable!("handled before")
+        }
     }
     Ok(())
 }

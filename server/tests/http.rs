@@ -503,7 +503,8 @@ async fn return_with_reason_resubmit_approve_and_audit() {
     // The audit trail has every transition, with who and old → new; the CSV export too.
     let audit: serde_json::Value =
         serde_json::from_str(&call(&app, "get_audit", "project_id=1", Some(&dept)).await.body).unwrap();
-    let statuses: Vec<(String, String)> = audit
+    assert_eq!(audit["total"].as_u64(), audit["rows"].as_array().map(|r| r.len() as u64));
+    let statuses: Vec<(String, String)> = audit["rows"]
         .as_array()
         .unwrap()
         .iter()
@@ -553,7 +554,8 @@ async fn cycle_content_over_http() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     let audit: serde_json::Value =
         serde_json::from_str(&call(&app, "get_audit", "project_id=1", Some(&dept)).await.body).unwrap();
-    assert_eq!(audit.as_array().map(Vec::len), Some(0), "refused requests changed nothing");
+    assert_eq!(audit["rows"].as_array().map(Vec::len), Some(0), "refused requests changed nothing");
+    assert_eq!(audit["total"], 0);
     let r = call(
         &app,
         "save_indicator",
@@ -886,4 +888,138 @@ async fn expired_sessions_are_purged() {
     purge.abort();
     assert_eq!(sessions().await.unwrap(), 1, "the expired session is gone, the live one stays");
     app.db.cleanup().await.unwrap();
+}
+
+/// A long audit trail does not inflate the project page: it shows the newest 100 entries and
+/// says how many there are; the CSV download still has every one.
+#[tokio::test]
+async fn project_page_shows_the_newest_audit_entries_only() {
+    use domain::vocab::{AuditAction, EntityKind};
+    let app = demo_app().await;
+    for i in 0..250 {
+        let entry = db::store::audit::AuditEntry {
+            at: chrono::Utc::now(),
+            user_id: None,
+            username: "akqi".into(),
+            entity: EntityKind::Project,
+            entity_id: 1,
+            project_id: Some(1),
+            field: None,
+            old_value: None,
+            new_value: Some(format!("审计标记{i}")),
+            action: AuditAction::Update,
+        };
+        db::store::audit::record(&app.db.db, entry).await.unwrap();
+    }
+    let cookie = login(&app, "akqi", "jixiao-akqi-2021").await;
+    let page = get(&app, "/projects/1", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let marks = page.body.matches("审计标记").count();
+    // Each shown entry appears in the HTML and in the hydration data: 100 entries, at most twice.
+    assert!((100..=200).contains(&marks), "{marks} audit entries inlined");
+    assert!(page.body.contains("审计标记249"), "the newest are shown");
+    assert!(!page.body.contains("审计标记149<") && !page.body.contains("审计标记149\""), "older ones are not");
+    let total = db::store::audit::for_project(&app.db.db, 1).await.unwrap().len();
+    assert!(page.body.contains(&format!("共 {total} 条，这里显示最新 100 条")), "the page says how many");
+    let csv = get(&app, "/projects/1/audit.csv", Some(&cookie)).await.body;
+    assert_eq!(csv.matches("审计标记").count(), 250);
+    app.db.cleanup().await.unwrap();
+}
+
+/// Replaces timestamps ("2026-12-02 01:02:03", RFC 3339 with fractions) and script nonces, which
+/// differ between two servers by nature, so pages can be compared.
+fn mask_volatile(html: &str) -> String {
+    // The response's nonce, wherever it appears (script nonces, crossorigin of preloads).
+    let nonce = html.split("nonce=\"").nth(1).and_then(|s| s.split('"').next()).filter(|n| !n.is_empty());
+    let html = match nonce {
+        Some(n) => html.replace(n, "*"),
+        None => html.to_owned(),
+    };
+    let b = html.as_bytes();
+    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i..].starts_with(b"nonce=\"") {
+            out.extend_from_slice(b"nonce=\"*\"");
+            i += 7;
+            while i < b.len() && b[i] != b'"' {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        let date = i + 19 <= b.len()
+            && digits(&b[i..i + 4])
+            && b[i + 4] == b'-'
+            && digits(&b[i + 5..i + 7])
+            && b[i + 7] == b'-'
+            && digits(&b[i + 8..i + 10])
+            && (b[i + 10] == b' ' || b[i + 10] == b'T')
+            && digits(&b[i + 11..i + 13])
+            && b[i + 13] == b':';
+        if date {
+            out.extend_from_slice(b"<time>");
+            i += 19;
+            if i < b.len() && b[i] == b'.' {
+                i += 1;
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+            }
+            for tail in [&b"Z"[..], b"+00:00"] {
+                if b[i..].starts_with(tail) {
+                    i += tail.len();
+                }
+            }
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// `migrate-data`'s copy from SQLite to PostgreSQL: every page then answers the same on both
+/// (timestamps and nonces aside), a second copy into the filled database is refused, and new
+/// rows on PostgreSQL continue after the copied ids.
+#[tokio::test]
+async fn data_copied_to_postgres_answers_every_page_identically() {
+    let sqlite = demo_app().await;
+    let akqi = login(&sqlite, "akqi", "jixiao-akqi-2021").await;
+    let r = call(&sqlite, "add_comment", "indicator_id=1&body=迁移前的意见", Some(&akqi)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let pg = TestDb::postgres().await.unwrap();
+    let copied = db::transfer::copy_all(&sqlite.db.db, &pg.db).await.unwrap();
+    assert!(copied.tables.iter().any(|(t, n)| t == "audit_log" && *n > 0), "{copied:?}");
+    let again = db::transfer::copy_all(&sqlite.db.db, &pg.db).await;
+    assert!(matches!(again, Err(db::transfer::TransferError::TargetNotEmpty { .. })), "{again:?}");
+    let pg = App { router: jixiao::web::router(pg.db.clone(), "target/site"), db: pg };
+
+    let users = [
+        ("akqi", "jixiao-akqi-2021"),
+        ("jiaoyu", "jiaoyu-pass-1"),
+        ("caizheng", "jixiao-finance-2021"),
+        ("admin", "jixiao-admin-2021"),
+    ];
+    for (user, password) in users {
+        let a = login(&sqlite, user, password).await;
+        let b = login(&pg, user, password).await;
+        for uri in ["/", "/projects/1", "/projects/2", "/admin", "/projects/1/audit.csv"] {
+            let (ra, rb) = (get(&sqlite, uri, Some(&a)).await, get(&pg, uri, Some(&b)).await);
+            assert_eq!(ra.status, rb.status, "{user} {uri}");
+            let (ma, mb) = (mask_volatile(&ra.body), mask_volatile(&rb.body));
+            if ma != mb {
+                let at = ma.bytes().zip(mb.bytes()).position(|(x, y)| x != y).unwrap_or(0);
+                let near = |s: &str| s.get(at.saturating_sub(80)..(at + 80).min(s.len())).unwrap_or("").to_owned();
+                panic!("{user} {uri} differs at byte {at}:\nSQLite: {}\nPostgreSQL: {}", near(&ma), near(&mb));
+            }
+        }
+    }
+    let b = login(&pg, "akqi", "jixiao-akqi-2021").await;
+    let r = call(&pg, "add_comment", "indicator_id=1&body=迁移后的意见", Some(&b)).await;
+    assert_eq!(r.status, StatusCode::OK, "ids continue after the copied ones: {}", r.body);
+    sqlite.db.cleanup().await.unwrap();
+    pg.db.cleanup().await.unwrap();
 }

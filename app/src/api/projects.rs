@@ -35,7 +35,7 @@ pub struct ProjectDetail {
     pub annual_goals: Vec<String>,
     /// 流程状态 and 操作记录, loaded with the page (one resource, so hydration sees one boundary).
     pub phases: Vec<super::PhaseView>,
-    pub audit: Vec<super::AuditRow>,
+    pub audit: super::AuditPage,
     /// Indicators, versions, monitoring, actuals, reviews, comments and what the user may do.
     pub cycle: super::CycleView,
 }
@@ -75,8 +75,7 @@ pub async fn get_project(id: i32) -> Result<Option<ProjectDetail>, AppError> {
     super::ssr::check_read(&actor, row.project.department_id)?;
     let states = db::store::phases::of_project(&db, id).await?;
     let phases = super::workflow::ssr::views(&actor, row.project.department_id, &states);
-    let audit = db::store::audit::for_project(&db, id).await?;
-    let audit = audit.into_iter().map(super::workflow::ssr::audit_row).collect();
+    let audit = super::workflow::ssr::audit_page(&db, id).await?;
     let cycle = super::cycle::ssr::cycle(&db, &actor, &row.project, &states).await?;
     let p = row.project.clone();
     Ok(Some(ProjectDetail {

@@ -88,14 +88,24 @@ pub async fn transition_phase(
     Ok(())
 }
 
-/// The project's audit trail, newest first.
+/// How many audit entries the project page shows (the CSV download has them all), so a long
+/// trail cannot inflate the page.
+pub const PAGE_AUDIT_ROWS: u64 = 100;
+
+/// The newest entries of a project's audit trail, and how many there are in all.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    pub total: u64,
+}
+
+/// The project's audit trail, newest first, at most [`PAGE_AUDIT_ROWS`] entries.
 #[server]
-pub async fn get_audit(project_id: i32) -> Result<Vec<AuditRow>, AppError> {
+pub async fn get_audit(project_id: i32) -> Result<AuditPage, AppError> {
     let (_, actor) = super::ssr::require_user().await?;
     let db = super::ssr::db()?;
     super::ssr::readable_project(&db, &actor, project_id).await?;
-    let rows = db::store::audit::for_project(&db, project_id).await?;
-    Ok(rows.into_iter().map(ssr::audit_row).collect())
+    ssr::audit_page(&db, project_id).await
 }
 
 #[cfg(feature = "ssr")]
@@ -130,6 +140,11 @@ pub mod ssr {
                 }
             })
             .collect()
+    }
+
+    pub async fn audit_page(db: &db::DatabaseConnection, project_id: i32) -> Result<super::AuditPage, super::AppError> {
+        let (rows, total) = db::store::audit::for_project_newest(db, project_id, super::PAGE_AUDIT_ROWS).await?;
+        Ok(super::AuditPage { rows: rows.into_iter().map(audit_row).collect(), total })
     }
 
     pub fn audit_row(m: audit_log::Model) -> AuditRow {

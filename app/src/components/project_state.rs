@@ -1,4 +1,4 @@
-use crate::api::{get_audit, get_cycle, get_workflow, AppError, AuditRow, CycleView, PhaseView};
+use crate::api::{get_audit, get_cycle, get_workflow, AppError, AuditPage, CycleView, PhaseView};
 use domain::vocab::Phase;
 use leptos::prelude::*;
 
@@ -9,14 +9,14 @@ use leptos::prelude::*;
 pub struct ProjectState {
     pub project_id: i32,
     pub phases: RwSignal<Vec<PhaseView>>,
-    pub audit: RwSignal<Vec<AuditRow>>,
+    pub audit: RwSignal<AuditPage>,
     pub cycle: RwSignal<CycleView>,
     pub refresh: Action<(), ()>,
 }
 
 impl ProjectState {
     /// Creates the state and provides it to the page's components.
-    pub fn provide(project_id: i32, phases: Vec<PhaseView>, audit: Vec<AuditRow>, cycle: CycleView) -> ProjectState {
+    pub fn provide(project_id: i32, phases: Vec<PhaseView>, audit: AuditPage, cycle: CycleView) -> ProjectState {
         let phases = RwSignal::new(phases);
         let audit = RwSignal::new(audit);
         let cycle = RwSignal::new(cycle);

@@ -48,7 +48,13 @@ pub fn AuditPanel() -> impl IntoView {
                 <h2>"操作记录"</h2>
                 <a class="btn btn-secondary" href=format!("/projects/{project_id}/audit.csv") download>"导出 CSV"</a>
             </div>
-            {move || view! { <AuditTable rows=state.audit.get()/> }}
+            {move || {
+                let page = state.audit.get();
+                let shown = page.rows.len() as u64;
+                let note = (page.total > shown)
+                    .then(|| view! { <p class="muted" data-testid="audit-more">{format!("共 {} 条，这里显示最新 {shown} 条；全部记录请导出 CSV", page.total)}</p> });
+                view! { {note} <AuditTable rows=page.rows/> }
+            }}
         </section>
     }
     .into_any()

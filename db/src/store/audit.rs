@@ -6,7 +6,8 @@ use crate::Key;
 use chrono::{DateTime, Utc};
 use domain::vocab::{AuditAction, EntityKind, Field};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 /// One entry to append. Build it with [`AuditEntry::by`] and struct update syntax.
@@ -69,6 +70,18 @@ pub async fn record(conn: &impl ConnectionTrait, entry: AuditEntry) -> Result<au
 /// The history of one project (its phases, content and indicators), newest first.
 pub async fn for_project(conn: &impl ConnectionTrait, project_id: i32) -> Result<Vec<audit_log::Model>, DbErr> {
     newest_first(audit_log::Entity::find().filter(audit_log::Column::ProjectId.eq(project_id))).all(conn).await
+}
+
+/// The newest `limit` entries of one project's trail, and how many it has in all.
+pub async fn for_project_newest(
+    conn: &impl ConnectionTrait,
+    project_id: i32,
+    limit: u64,
+) -> Result<(Vec<audit_log::Model>, u64), DbErr> {
+    let of_project = || audit_log::Entity::find().filter(audit_log::Column::ProjectId.eq(project_id));
+    let rows = newest_first(of_project()).limit(limit).all(conn).await?;
+    let total = if (rows.len() as u64) < limit { rows.len() as u64 } else { of_project().count(conn).await? };
+    Ok((rows, total))
 }
 
 /// The newest `limit` entries of the whole log.
