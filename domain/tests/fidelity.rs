@@ -25,9 +25,9 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 /// Rows read right, at least (raise as the importer improves).
-const ROWS_RIGHT_FLOOR: usize = 94;
+const ROWS_RIGHT_FLOOR: usize = 113;
 /// Invented numbers, at most (lower as the importer improves; the target is 0).
-const INVENTED_CEILING: usize = 4;
+const INVENTED_CEILING: usize = 3;
 
 #[derive(Debug, Deserialize)]
 struct Expectation {

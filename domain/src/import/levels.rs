@@ -25,6 +25,8 @@ const LEVEL2: &[(&str, &str)] = &[
     ("数量指标", OUTPUT),
     ("质量指标", OUTPUT),
     ("时效指标", OUTPUT),
+    // Hubei variant: 进度指标 instead of 时效指标.
+    ("进度指标", OUTPUT),
     ("经济成本指标", COST),
     ("社会成本指标", COST),
     ("生态环境成本指标", COST),

@@ -14,6 +14,7 @@
 
 use rust_decimal::Decimal;
 
+use super::glued::split_glued_cell;
 use super::levels::{self, classify, leading_levels, level_at, Level, LevelState};
 use super::lines::{
     has_placeholder, is_bare_comparator, is_direction, is_not_applicable, is_number_like, is_plain_number,
@@ -709,74 +710,20 @@ fn parse_weight(cell: &str) -> Option<Decimal> {
     parse_decimal(t.strip_suffix('分').unwrap_or(t))
 }
 
-/// Level names as they appear glued inside a cell, longest first (for splitting
-/// "产出指标数量指标足额保障率=100%").
-const GLUED_LEVELS: &[&str] = &[
-    "社会公众或服务对象满意度指标",
-    "服务对象满意度指标",
-    "社会公众满意度指标",
-    "生态环境成本指标",
-    "可持续影响指标",
-    "经济效益指标",
-    "社会效益指标",
-    "生态效益指标",
-    "环境效益指标",
-    "经济成本指标",
-    "社会成本指标",
-    "满意度指标",
-    "产出指标",
-    "效益指标",
-    "成本指标",
-    "数量指标",
-    "质量指标",
-    "时效指标",
-    "进度指标",
-];
+/// "2、…", "3.…": a numbered item or heading.
+fn is_numbered_item(cell: &str) -> bool {
+    let digits = cell.chars().take_while(|c| c.is_ascii_digit()).count();
+    digits > 0 && matches!(cell.chars().nth(digits), Some('、' | '．'))
+}
 
-/// Splits a cell at the level names glued inside it, keeping a weight such as "(50分)" with its
-/// level name: "产出指标(50分)数量指标基建…" → ["产出指标(50分)", "数量指标", "基建…"].
-fn split_at_levels(cell: &str) -> Vec<String> {
-    let key = super::norm::for_matching(cell);
-    // Only split when the matching key has the same characters as the cell (no annotations),
-    // so that positions agree.
-    if key.chars().count() != cell.chars().count() {
-        return vec![cell.to_owned()];
-    }
-    let chars: Vec<char> = cell.chars().collect();
-    let kchars: Vec<char> = key.chars().collect();
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while i < kchars.len() {
-        let hit = GLUED_LEVELS.iter().find(|name| {
-            let n: Vec<char> = name.chars().collect();
-            kchars.get(i..i + n.len()) == Some(&n[..])
-        });
-        let Some(name) = hit else {
-            i += 1;
-            continue;
-        };
-        let mut end = i + name.chars().count();
-        // A weight "(50分)" / "（30分）" right after the level name belongs to it.
-        if matches!(chars.get(end), Some('(') | Some('（')) {
-            if let Some(close) = chars.iter().skip(end).position(|c| *c == ')' || *c == '）') {
-                let inner: String = chars.iter().skip(end + 1).take(close.saturating_sub(1)).collect();
-                if inner.contains('分') && inner.chars().count() <= 8 {
-                    end += close + 1;
-                }
-            }
-        }
-        if i > start {
-            out.push(chars.get(start..i).unwrap_or(&[]).iter().collect());
-        }
-        out.push(chars.get(i..end).unwrap_or(&[]).iter().collect());
-        start = end;
-        i = end;
-    }
-    if start < chars.len() {
-        out.push(chars.get(start..).unwrap_or(&[]).iter().collect());
-    }
-    out.into_iter().filter(|p: &String| !p.trim().is_empty()).collect()
+fn han_count(s: &str) -> usize {
+    s.chars().filter(|c| matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')).count()
+}
+
+/// A value glued to the end of a name in the stream, when the name keeps at least three Chinese
+/// characters ("取得2018-2022" is not a name "取得" with a target).
+fn glued_value(name: &str) -> Option<(String, String)> {
+    split_glued_value(name).filter(|(head, _)| han_count(head) >= 3)
 }
 
 /// A cell that closes the indicator part.
@@ -796,6 +743,12 @@ fn is_closing_cell(cell: &str) -> bool {
         "财政部门审核意见",
         "主管部门审核意见",
         "偏差大或目标未完成",
+        // The page around the table: "附件:", "扫一扫在手机打开当前页", "[下载] [打印] [关闭]".
+        "附件",
+        "扫一扫",
+        "[下载]",
+        "[打印]",
+        "[关闭]",
     ];
     let key = label_key(cell);
     CLOSING.iter().any(|w| key.starts_with(w))
@@ -849,7 +802,7 @@ fn is_trailing_phrase(cell: &str) -> bool {
 /// The text has a column header somewhere (one line, or one cell per line): 一级/三级 and 指标值.
 pub(super) fn has_column_header_cells(lines: &[Line<'_>]) -> bool {
     let cols: Vec<Col> =
-        lines.iter().flat_map(|l| l.tokens()).flat_map(split_at_levels).filter_map(|t| column_of(&t)).collect();
+        lines.iter().flat_map(|l| l.tokens()).flat_map(split_glued_cell).filter_map(|t| column_of(&t)).collect();
     cols.contains(&Col::Value) && (cols.contains(&Col::Name) || cols.contains(&Col::Level1))
 }
 
@@ -867,7 +820,7 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
     let mut cells: Vec<StreamCell<'_, '_>> = Vec::new();
     for line in lines {
         for token in line.tokens() {
-            for piece in split_at_levels(token) {
+            for piece in split_glued_cell(token) {
                 cells.push(StreamCell { line, text: piece });
             }
         }
@@ -960,7 +913,22 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
         let (name, core) = strip_core(strip_indicator_number(text));
         let line = cell.line;
         i += 1;
+        // "2、監測資料": a page or chunk marker cut the name; what is left is not a name.
+        if is_numbered_item(&name) {
+            reader.issue(line, format!("“{name}”以编号开头，疑为被分页截断的指标名称，此行未导入"));
+            continue;
+        }
         let mut raw = RawIndicator { name, core, ..RawIndicator::default() };
+        // A 指标解释 / 绩效标准 glued to the name opens with "反映" by convention: cut it off.
+        let explain_next =
+            after_name.iter().find(|c| !matches!(c, Col::Nature | Col::Direction)) == Some(&Col::Explain);
+        let mut explained = false;
+        if explain_next {
+            if let Some((head, _)) = raw.name.split_once("反映").filter(|(h, _)| han_count(h) >= 3) {
+                raw.name = head.to_owned();
+                explained = true;
+            }
+        }
         let mut target: Option<String> = None;
         for col in &after_name {
             let Some(next) = cells.get(i) else { break };
@@ -980,8 +948,7 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
                 Col::Value if target.is_none() => {
                     // A value glued to the name wins over a following cell that is not a value, or
                     // is a bare number (a 分值 / 得分 after the glued value).
-                    let glued =
-                        if looks_like_value(t) && !is_plain_number(t) { None } else { split_glued_value(&raw.name) };
+                    let glued = if looks_like_value(t) && !is_plain_number(t) { None } else { glued_value(&raw.name) };
                     match glued {
                         Some((head, value)) => {
                             raw.name = head.trim_end_matches(['%', '％']).to_owned();
@@ -989,7 +956,8 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
                             target = Some(value);
                         }
                         None => {
-                            if is_placeholder_row_cell(t) {
+                            // "2、監測資料": a numbered item (a chunk marker of the page), not a value.
+                            if is_placeholder_row_cell(t) || is_numbered_item(t) {
                                 break;
                             }
                             target = Some(t.to_owned());
@@ -1003,6 +971,7 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
                         i += 1;
                     }
                 }
+                Col::Explain if explained => {}
                 Col::Explain => i += 1,
                 Col::Weight | Col::Other | Col::Value => {
                     if looks_like_value(t) || is_plain_number(t) || is_direction(t) || is_trailing_phrase(t) {
@@ -1016,7 +985,7 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
         }
         let target = match target {
             Some(t) => Some(t),
-            None => split_glued_value(&raw.name).map(|(head, value)| {
+            None => glued_value(&raw.name).map(|(head, value)| {
                 raw.name = head.trim_end_matches(['%', '％']).to_owned();
                 raw.notes.push("指标值与指标名称连写，已从名称中拆分，请核对".to_owned());
                 value

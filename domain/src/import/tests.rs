@@ -421,3 +421,20 @@ fn debug_stream() {
         eprintln!("! L{} {} :: {}", i.line, i.message, i.text);
     }
 }
+
+#[test]
+fn titles_inside_long_flattened_lines_start_their_own_tables() {
+    let text =
+        "还剩1页未读 省级部门预算项目支出绩效目标表(2023年度)一*级项目名称甲项目一级指标二级指标三级指标指标目标值\
+                产出指标数量指标免费开放天数=300天满意度指标服务对象满意度指标群众满意度%=99百分比\
+                省级部门预算项目支出绩效目标表2023年度一*级项目名称乙项目项目总投资174.78万元";
+    let result = import_target_tables(text);
+    let titles: Vec<&str> = result.projects.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(titles, ["省级部门预算项目支出绩效目标表", "省级部门预算项目支出绩效目标表2023年度"]);
+    let rows: Vec<(&str, &str)> =
+        result.projects[0].indicators.iter().map(|i| (i.name.as_str(), i.target_text.as_str())).collect();
+    assert_eq!(rows, [("免费开放天数", "=300天"), ("群众满意度", "=99百分比")]);
+    // A sentence naming a table is not a title.
+    let prose = import_target_tables(&format!("{}按要求填报了项目支出绩效目标表并公开。", "本单位".repeat(20)));
+    assert!(prose.projects.is_empty());
+}
