@@ -25,9 +25,9 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 /// Rows read right, at least (raise as the importer improves).
-const ROWS_RIGHT_FLOOR: usize = 113;
+const ROWS_RIGHT_FLOOR: usize = 117;
 /// Invented numbers, at most (lower as the importer improves; the target is 0).
-const INVENTED_CEILING: usize = 3;
+const INVENTED_CEILING: usize = 1;
 
 #[derive(Debug, Deserialize)]
 struct Expectation {

@@ -158,7 +158,7 @@ impl Columns {
 
     /// More than 指标值 after the name: read text rows column by column.
     fn has_detail_columns(&self) -> bool {
-        self.cols.iter().any(|c| matches!(c, Col::Nature | Col::Direction | Col::Unit | Col::Weight))
+        self.cols.iter().any(|c| matches!(c, Col::Nature | Col::Direction | Col::Unit | Col::Weight | Col::Explain))
     }
 
     /// The columns after 三级指标, in order.
@@ -400,9 +400,15 @@ impl RowReader {
         let mut raw = RawIndicator { name, core, ..RawIndicator::default() };
         let mut idx = name_end;
         let (mut nature, mut direction) = (None, None);
+        let mut explanation: Option<&str> = None;
         for col in &before_value {
             let Some(token) = rest.get(idx) else { break };
             match col {
+                // A 指标解释 cell holding a value ("100%(历史标准)"): only when the 指标值 follows.
+                Col::Explain if rest.iter().skip(idx + 1).any(|t| looks_like_value(t)) => {
+                    explanation = Some(token);
+                    idx += 1;
+                }
                 Col::Nature | Col::Direction if is_direction(token) => {
                     if *col == Col::Nature {
                         nature = Some(token.to_string());
@@ -418,6 +424,19 @@ impl RowReader {
         let Some(value) = rest.get(idx) else {
             return Err("缺少指标值，此行未导入".to_owned());
         };
+        // "90%(计划标准)" explained, "1" as the 目标值: a fraction, a count or a slip? Not a number.
+        if let Some(explained) = explanation {
+            let differs = parse_decimal(value).is_some_and(|v| {
+                let explained_number =
+                    explained.split(|c: char| !(c.is_ascii_digit() || c == '.')).find(|p| !p.is_empty());
+                explained.contains(['%', '％']) && explained_number.and_then(parse_decimal) != Some(v)
+            });
+            if differs {
+                return Err(format!(
+                    "目标值“{value}”没有计量单位，与指标解释“{explained}”不一致，无法确定指标值，此行未导入"
+                ));
+            }
+        }
         raw.target_text = value.to_string();
         idx += 1;
 

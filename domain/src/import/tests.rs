@@ -438,3 +438,16 @@ fn titles_inside_long_flattened_lines_start_their_own_tables() {
     let prose = import_target_tables(&format!("{}按要求填报了项目支出绩效目标表并公开。", "本单位".repeat(20)));
     assert!(prose.projects.is_empty());
 }
+
+#[test]
+fn explanation_column_holding_numbers_is_not_the_target() {
+    let text = "部门整体支出绩效目标表\n部门(单位)名称 某研究室\n一级指标 二级指标 三级指标 指标解释 目标值\n\
+                产出指标 数量指标 资金的供应时效 100%(历史标准) 100%\n\
+                质量指标 各类书籍审稿率 100%(计划标准) 1\n\
+                时效指标 项目完成时间 2019年12月(计划标准) 100%\n";
+    let result = import_target_tables(text);
+    let p = only_project(&result);
+    let rows: Vec<(&str, &str)> = p.indicators.iter().map(|i| (i.name.as_str(), i.target_text.as_str())).collect();
+    assert_eq!(rows, [("资金的供应时效", "100%"), ("项目完成时间", "100%")]);
+    assert!(p.issues.iter().any(|i| i.line == 5 && i.message.contains("不一致")), "{:?}", messages(&p.issues));
+}
