@@ -479,7 +479,29 @@ impl RowReader {
     /// non-empty cell (a level name, or else the 三级 name).
     fn read_pipe_row(&mut self, line: &Line<'_>) -> Outcome {
         let cells = &line.cells;
-        let Some(j0) = cells.iter().position(|c| !c.is_empty()) else { return Outcome::Levels };
+        let Some(mut j0) = cells.iter().position(|c| !c.is_empty()) else { return Outcome::Levels };
+        // A list of projects in one table: a row opening a project carries its 单位名称 / 项目名称
+        // / 预算数 / 年度目标 cells before the 一级 cell. The row is read from the 一级 cell on;
+        // the project cells are reported (never read as 指标值).
+        if self.columns.position(Col::Level1).is_some_and(|p| p > 0) && classify(cells.get(j0).unwrap_or(&"")).is_none()
+        {
+            let level_at = (j0 + 1..cells.len()).find(|&j| {
+                matches!(classify(cells.get(j).unwrap_or(&"")), Some(Level::One(_) | Level::Cost | Level::Satisfaction))
+                    && cells.get(j + 1).is_some_and(|c| classify(c).is_some())
+            });
+            if let Some(j) = level_at {
+                let project: Vec<&str> =
+                    cells.get(j0..j).unwrap_or(&[]).iter().copied().filter(|c| !c.is_empty()).collect();
+                self.issue(
+                    line,
+                    format!(
+                        "多项目列表：此行开始另一个项目（{}），其指标仍记在本表下，请核对并拆分",
+                        project.join(" / ")
+                    ),
+                );
+                j0 = j;
+            }
+        }
         let first = cells.get(j0).copied().unwrap_or("");
         let second_is_level = cells.get(j0 + 1).is_some_and(|c| classify(c).is_some());
         let anchor_col = if label_key(first).starts_with("绩效指标") && self.columns.position(Col::Label).is_some()
@@ -515,6 +537,13 @@ impl RowReader {
                 }
                 Col::Level2 if !cell.is_empty() => self.levels.level2 = levels::normalise_in_column(cell),
                 Col::Name => (raw.name, raw.core) = strip_core(cell),
+                Col::Nature if !cell.is_empty() && !is_direction(cell) => {
+                    self.issue(
+                        line,
+                        format!("指标性质列应为 ≥ ≤ = 或 正向/反向，此行为“{cell}”：与表头各列对不上，未导入"),
+                    );
+                    return Outcome::Unread;
+                }
                 Col::Nature if !cell.is_empty() => raw.comparator_column = Some(cell.to_owned()),
                 Col::Direction if !cell.is_empty() && raw.comparator_column.is_none() => {
                     raw.comparator_column = Some(cell.to_owned())

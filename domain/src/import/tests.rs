@@ -451,3 +451,19 @@ fn explanation_column_holding_numbers_is_not_the_target() {
     assert_eq!(rows, [("资金的供应时效", "100%"), ("项目完成时间", "100%")]);
     assert!(p.issues.iter().any(|i| i.line == 5 && i.message.contains("不一致")), "{:?}", messages(&p.issues));
 }
+
+#[test]
+fn project_cells_in_a_list_table_are_never_targets() {
+    let text = "| 部门预算项目绩效目标申报表(2023年度) | |||\n\
+                | 单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 权重 | 指标方向性 | |\n\
+                | 820-某镇部门 | 8,827,620.53 | |||||||||||\n\
+                | 820001-某镇人民政府 | 村组干部报酬 | 3,309,840.00 | 按时发放 | 效益指标 | 社会效益指标 | 维护社会稳定 | ≥ | 95 | % | 10 | 正向指标 | |\n\
+                | 产出指标 | 时效指标 | 维持时效 | ≥ | 1 | 年 | 20 | 正向指标 | |||||\n";
+    let result = import_target_tables(text);
+    let p = only_project(&result);
+    let rows: Vec<(&str, &str, &str)> =
+        p.indicators.iter().map(|i| (i.level1.as_str(), i.name.as_str(), i.target_text.as_str())).collect();
+    assert_eq!(rows, [("效益指标", "维护社会稳定", "95"), ("产出指标", "维持时效", "1")]);
+    assert!(p.issues.iter().any(|i| i.line == 3 && i.message.contains("对不上")), "{:?}", messages(&p.issues));
+    assert!(p.issues.iter().any(|i| i.line == 4 && i.message.contains("多项目")), "{:?}", messages(&p.issues));
+}
