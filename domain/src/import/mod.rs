@@ -126,15 +126,17 @@ pub fn import_target_tables(text: &str) -> ImportResult {
     if titles.is_empty() {
         // No title: a table may still be there (an excerpt, a title lost in a flattened line).
         let (indicators, mut issues) = rows::read_stream(&lines);
-        if readable(&indicators) > 0 && rows::has_column_header_cells(&lines) {
-            issues.insert(
-                0,
-                ImportIssue {
-                    line: 0,
-                    text: String::new(),
-                    message: "未找到表格标题：按表头和指标名称读取了指标，项目名称等请手工填写".to_owned(),
-                },
-            );
+        let header = rows::has_column_header_cells(&lines);
+        // An excerpt without title and column header: read only when rows stand under a 一级
+        // name followed by a 二级 name, as in a table, and more than one row reads.
+        let levels = !header && readable(&indicators) >= 2 && rows::has_level_pair(&lines);
+        if readable(&indicators) > 0 && (header || levels) {
+            let message = if header {
+                "未找到表格标题：按表头和指标名称读取了指标，项目名称等请手工填写"
+            } else {
+                "未找到表格标题和表头：按一级/二级指标名称读取了指标（指标值为紧随名称的数值），项目名称等请手工填写，请核对"
+            };
+            issues.insert(0, ImportIssue { line: 0, text: String::new(), message: message.to_owned() });
             let mut project = empty_project(String::new());
             project.indicators = indicators;
             project.issues = issues;

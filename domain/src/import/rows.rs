@@ -854,6 +854,22 @@ pub(super) fn has_column_header_cells(lines: &[Line<'_>]) -> bool {
     cols.contains(&Col::Value) && (cols.contains(&Col::Name) || cols.contains(&Col::Level1))
 }
 
+/// The text has a 一级 name directly followed by a 二级 name and an indicator name, as a table row
+/// does ("产出指标数量指标足额保障率…"), not as prose does ("数量指标:★补助…;").
+pub(super) fn has_level_pair(lines: &[Line<'_>]) -> bool {
+    let mut pieces: Vec<(Option<Level>, String, bool)> = Vec::new();
+    for token in lines.iter().flat_map(|l| l.tokens()) {
+        let sentence = token.contains([';', '；', '。']);
+        pieces.extend(split_glued_cell(token).into_iter().map(|p| (classify(&p), p, sentence)));
+    }
+    pieces.windows(3).any(|w| match w {
+        [(Some(Level::One(_) | Level::Cost | Level::Satisfaction), _, false), (Some(Level::Two(_)), _, false), (None, name, false)] => {
+            !name.starts_with([':', '：', ',', '，', '、'])
+        }
+        _ => false,
+    })
+}
+
 /// One cell of the stream and the line it came from.
 struct StreamCell<'l, 'a> {
     line: &'l Line<'a>,

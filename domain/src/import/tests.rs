@@ -467,3 +467,15 @@ fn project_cells_in_a_list_table_are_never_targets() {
     assert!(p.issues.iter().any(|i| i.line == 3 && i.message.contains("对不上")), "{:?}", messages(&p.issues));
     assert!(p.issues.iter().any(|i| i.line == 4 && i.message.contains("多项目")), "{:?}", messages(&p.issues));
 }
+
+#[test]
+fn untitled_flat_rows_under_level_names_are_read_but_prose_is_not() {
+    let flat = "产出指标数量指标足额保障率=100% 22.5 科目调整次数≤10次 22.5 时效指标按时发放率=100% 22.5 合计100 评价结论及时。";
+    let result = import_target_tables(flat);
+    let p = only_project(&result);
+    let rows: Vec<(&str, &str)> = p.indicators.iter().map(|i| (i.name.as_str(), i.target_text.as_str())).collect();
+    assert_eq!(rows, [("足额保障率", "=100%"), ("科目调整次数", "≤10次"), ("按时发放率", "=100%")]);
+    assert!(p.issues.iter().any(|i| i.line == 0 && i.message.contains("未找到表格标题和表头")));
+    let prose = "一、 产出指标\n数量指标:★补助种植数量(≥**株)>=17600株;种植作物成活率(≥**%)>=85;时效指标:完成及时率(≥**%)>=100%。\n";
+    assert!(import_target_tables(prose).projects.is_empty());
+}

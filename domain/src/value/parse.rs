@@ -73,7 +73,7 @@ pub(crate) fn clear_value_prefix(text: &str) -> Option<(usize, bool)> {
     let longest = chars.len().min(32);
     (1..=longest).rev().find_map(|n| {
         let prefix: String = chars.get(..n).unwrap_or(&[]).iter().collect();
-        if prefix.ends_with(char::is_whitespace) {
+        if prefix.ends_with(|c: char| c.is_whitespace() || matches!(c, ';' | '；' | '。' | ',' | '，' | '、')) {
             return None;
         }
         let (norm, _) = normalise(&prefix);
