@@ -37,6 +37,10 @@ const GLUED_LEVELS: &[&str] = &[
     "进度指标",
 ];
 
+/// 二级 names written without "指标", recognised only when the 三级 name repeats them.
+const SHORT_LEVEL2: &[&str] =
+    &["服务对象满意度", "社会公众满意度", "经济效益", "社会效益", "生态效益", "可持续影响", "数量", "质量", "时效"];
+
 /// Column names that a flattened header glues together after "一级指标", longest first.
 const GLUED_COLUMNS: &[&str] = &[
     "指标目标值及单位",
@@ -132,6 +136,19 @@ fn split_structure(key: &[char]) -> Vec<(Piece, usize, usize)> {
                 i = j;
                 continue;
             }
+        }
+        // "满意度指标服务对象满意度服务对象满意度%=99": a 二级 written without "指标" right after a
+        // level name, followed by a 三级 of the same words.
+        let after_level = i == start && out.last().is_some_and(|(p, _, _)| *p == Piece::Level);
+        let repeated = SHORT_LEVEL2.iter().find_map(|l| {
+            let n = starts_with_at(key, i, l)?;
+            starts_with_at(key, i + n, l).map(|_| n)
+        });
+        if let (true, Some(n)) = (after_level, repeated) {
+            out.push((Piece::Level, i, i + n));
+            start = i + n;
+            i += n;
+            continue;
         }
         if let Some(n) = GLUED_LEVELS.iter().find_map(|l| starts_with_at(key, i, l)) {
             let end = i + n + trailing_paren(key, i + n);
@@ -247,6 +264,11 @@ mod tests {
         );
         assert_eq!(split("各项工作完成及时率%=99百分比"), ["各项工作完成及时率", "=99百分比"]);
         assert_eq!(split("资金使用效率二100百分比"), ["资金使用效率", "二100百分比"]);
+        assert_eq!(
+            split("满意度指标服务对象满意度服务对象满意度%=99百分比"),
+            ["满意度指标", "服务对象满意度", "服务对象满意度", "=99百分比"]
+        );
+        assert_eq!(split("服务对象满意度服务对象满意度95%"), ["服务对象满意度服务对象满意度", "95%"]);
         assert_eq!(
             split("監(jiān)測數(shù)據(jù)必須合格100%100%10"),
             ["監(jiān)測數(shù)據(jù)必須合格", "100%", "100%", "10"]

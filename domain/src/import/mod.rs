@@ -138,6 +138,8 @@ pub fn import_target_tables(text: &str) -> ImportResult {
             };
             issues.insert(0, ImportIssue { line: 0, text: String::new(), message: message.to_owned() });
             let mut project = empty_project(String::new());
+            let mut indicators = indicators;
+            rows::reread_ocr_two(&mut indicators, &mut issues);
             project.indicators = indicators;
             project.issues = issues;
             result.projects.push(project);
@@ -249,6 +251,7 @@ fn read_table(segment: &[Line<'_>], is_last: bool) -> ImportedProject {
         issues.retain(|i| !i.message.contains("未找到指标部分"));
     }
     issues.extend(row_issues);
+    rows::reread_ocr_two(&mut indicators, &mut issues);
     issues.sort_by_key(|i| i.line);
 
     ImportedProject {

@@ -21,7 +21,7 @@ use super::lines::{
     is_unit_only, label_key, looks_like_value, parse_decimal, Line,
 };
 use super::{ImportIssue, ImportedIndicator};
-use crate::value::{parse_target, split_glued_value, TargetContext, ValueKind};
+use crate::value::{parse_target, split_glued_value, Comparator, Flag, TargetContext, ValueKind};
 
 /// A column of the indicator table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -658,6 +658,49 @@ impl RowReader {
     }
 }
 
+/// An OCR "二" before a number reads as "≥" (domain-rules §3). In a table whose other written
+/// comparators are all "=" (at least two, no other sign), the "二" is the "=" it resembles: the
+/// value is read again with "=", and an issue says so.
+pub(super) fn reread_ocr_two(indicators: &mut [ImportedIndicator], issues: &mut Vec<ImportIssue>) {
+    let written = |i: &ImportedIndicator| {
+        let inferred = [Flag::ComparatorAssumed, Flag::ComparatorFromColumn].iter().any(|f| i.target.has_flag(f))
+            || i.target.flags.iter().any(|f| matches!(f, Flag::OcrComparator { .. }));
+        if inferred {
+            None
+        } else {
+            i.target.comparator()
+        }
+    };
+    let comparators: Vec<Comparator> = indicators.iter().filter_map(written).collect();
+    let equals = comparators.iter().filter(|c| **c == Comparator::Eq).count();
+    if equals < 2 || equals < comparators.len() {
+        return;
+    }
+    for ind in indicators.iter_mut() {
+        let text = super::norm::for_matching(ind.target_text.trim());
+        let ocr = ind.target.flags.iter().any(|f| matches!(f, Flag::OcrComparator { .. }));
+        let Some(rest) = text.strip_prefix('二').filter(|_| ocr) else { continue };
+        let category = if ind.level2.is_empty() { ind.level1.clone() } else { ind.level2.clone() };
+        let ctx = TargetContext {
+            category: Some(category).filter(|c| !c.is_empty()),
+            indicator_name: Some(ind.name.clone()),
+            comparator_column: ind.comparator_column.clone(),
+            unit_column: ind.unit_column.clone(),
+        };
+        let mut target = parse_target(&format!("={rest}"), &ctx);
+        target.raw = text.clone();
+        ind.target = target;
+        issues.push(ImportIssue {
+            line: ind.line,
+            text: ind.target_text.clone(),
+            message: format!(
+                "“{}”开头的“二”疑为比较符号的识别错误；本表其他指标值都写“=”，已按“=”读取（也可能是“≥”），请核对",
+                ind.target_text
+            ),
+        });
+    }
+}
+
 /// Reads "name value" from a text row without detail columns: the 指标值 is the trailing
 /// token(s) that read as a value — "1座"; "≤40000 元/年" and "2 万元/年" (number + unit); "≥ 95%"
 /// (lone comparator + number) — or, when no token reads as a value, a short phrase after the
@@ -955,7 +998,10 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
         if is_closing_cell(text) {
             break;
         }
-        if let Some(level) = classify(text) {
+        // "服务对象满意度 服务对象满意度": a 二级 written without "指标", then a 三级 of the same words.
+        let repeats_level =
+            i > start && cells.get(i - 1).is_some_and(|c| c.text.trim() == text) && !label_key(text).ends_with("指标");
+        if let Some(level) = classify(text).filter(|_| !repeats_level) {
             let next = cells.get(i + 1).and_then(|c| classify(&c.text));
             if let Some((level2, level1)) = reader.levels.apply(level, next) {
                 reader.issue(cell.line, inferred_message(level2, level1));

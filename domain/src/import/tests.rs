@@ -479,3 +479,19 @@ fn untitled_flat_rows_under_level_names_are_read_but_prose_is_not() {
     let prose = "一、 产出指标\n数量指标:★补助种植数量(≥**株)>=17600株;种植作物成活率(≥**%)>=85;时效指标:完成及时率(≥**%)>=100%。\n";
     assert!(import_target_tables(prose).projects.is_empty());
 }
+
+#[test]
+fn ocr_er_reads_as_the_equals_sign_the_table_uses_elsewhere() {
+    let text = "项目支出绩效目标表(2023年度)\n项目名称 甲项目\n一级指标 二级指标 三级指标 指标值\n\
+                产出指标 数量指标 免费开放天数 =300天\n质量指标 考核指标完成率 =100%\n\
+                成本指标 经济成本指标 资金使用效率 二100%\n";
+    let result = import_target_tables(text);
+    let p = only_project(&result);
+    let last = p.indicators.last().expect("three rows");
+    assert_eq!(last.target.comparator(), Some(crate::value::Comparator::Eq));
+    assert!(p.issues.iter().any(|i| i.line == 6 && i.message.contains("已按“=”读取")), "{:?}", messages(&p.issues));
+    // Without "=" elsewhere, 二 stays the ≥ of domain-rules §3 (flagged by the value grammar).
+    let alone = import_target_tables("项目支出绩效目标表\n项目名称 乙\n产出指标 数量指标 资金使用效率 二100%\n");
+    let row = &only_project(&alone).indicators[0];
+    assert_eq!(row.target.comparator(), Some(crate::value::Comparator::Ge));
+}
