@@ -786,6 +786,48 @@ fn is_qualitative_phrase(token: &str) -> bool {
         && !NAME_ENDINGS.iter().any(|e| token.ends_with(e))
 }
 
+/// Qualitative 指标值 that tables glue to the end of a name, longest first.
+const GLUED_QUALITATIVE: &[&str] = &[
+    "稳步提高",
+    "逐步提高",
+    "明显提升",
+    "显著提升",
+    "有效提升",
+    "不断提升",
+    "持续改善",
+    "明显改善",
+    "有效保障",
+    "效果明显",
+    "不超预算",
+    "长远",
+    "提升",
+];
+
+/// How indicator names end (…率, …情况, …影响, …水平): a glued qualitative value may follow.
+const GLUED_NAME_ENDINGS: &[&str] =
+    &["率", "度", "情况", "影响", "水平", "效果", "能力", "意识", "质量", "环境", "成本", "效益", "数量"];
+
+/// "对当地文物保护、文化传承影响长远" → ("对当地文物保护、文化传承影响", "长远", ""); "成本控制率不超预算
+/// 水电气消耗下降率" → ("成本控制率", "不超预算", "水电气消耗下降率"). Only a phrase from
+/// [`GLUED_QUALITATIVE`], after a name of three Chinese characters or more ending like an
+/// indicator name, followed by nothing or by another name (four Chinese characters or more).
+fn split_qualitative(name: &str) -> Option<(String, String, String)> {
+    let chars: Vec<char> = name.chars().collect();
+    for start in 1..chars.len() {
+        let head: String = chars.get(..start).unwrap_or(&[]).iter().collect();
+        if han_count(&head) < 3 || !GLUED_NAME_ENDINGS.iter().any(|e| head.ends_with(e)) {
+            continue;
+        }
+        let tail: String = chars.get(start..).unwrap_or(&[]).iter().collect();
+        let Some(phrase) = GLUED_QUALITATIVE.iter().find(|p| tail.starts_with(*p)) else { continue };
+        let rest = tail.get(phrase.len()..).unwrap_or("").to_owned();
+        if rest.is_empty() || han_count(&rest) >= 4 {
+            return Some((head, (*phrase).to_owned(), rest));
+        }
+    }
+    None
+}
+
 /// A leading ★ marks a core indicator: "★农村低保标准" → ("农村低保标准", true).
 fn strip_core(name: &str) -> (String, bool) {
     let trimmed = name.trim();
@@ -1101,6 +1143,19 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
                 value
             }),
         };
+        // No number anywhere: a qualitative value glued to the name ("…影响长远", "…情况稳步提高",
+        // "成本控制率不超预算…"); what follows it is the next cell.
+        let target = match target {
+            Some(t) => Some(t),
+            None => split_qualitative(&raw.name).map(|(head, phrase, rest)| {
+                raw.name = head;
+                raw.notes.push(format!("定性指标值“{phrase}”与指标名称连写，已从名称中拆分，请核对"));
+                if !rest.is_empty() {
+                    cells.insert(i, StreamCell { line, text: rest });
+                }
+                phrase
+            }),
+        };
         match target {
             Some(t) => {
                 raw.target_text = t;
@@ -1135,6 +1190,25 @@ mod tests {
         );
         assert!(raw(&["维护", "LED", "屏幕数量"]).0.is_empty());
         assert!(raw(&["维护网站数量"]).0.is_empty());
+    }
+
+    #[test]
+    fn qualitative_values_glued_to_names() {
+        let q = split_qualitative;
+        assert_eq!(
+            q("对当地文物保护、文化传承影响长远"),
+            Some(("对当地文物保护、文化传承影响".into(), "长远".into(), String::new()))
+        );
+        assert_eq!(q("提升博物馆绿化水平提升"), Some(("提升博物馆绿化水平".into(), "提升".into(), String::new())));
+        assert_eq!(
+            q("成本控制率不超预算水电气消耗下降率"),
+            Some(("成本控制率".into(), "不超预算".into(), "水电气消耗下降率".into()))
+        );
+        // No phrase after a name ending, or a name only: nothing is split.
+        assert_eq!(q("历史文化传承环保意识时限长远"), None);
+        assert_eq!(q("为当地提供就业增加岗位"), None);
+        assert_eq!(q("群众满意度"), None);
+        assert_eq!(q("服务水平提升率"), None);
     }
 
     #[test]
