@@ -25,7 +25,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 /// Rows read right, at least (raise as the importer improves).
-const ROWS_RIGHT_FLOOR: usize = 130;
+const ROWS_RIGHT_FLOOR: usize = 131;
 /// Invented numbers, at most (lower as the importer improves; the target is 0).
 const INVENTED_CEILING: usize = 0;
 

@@ -1126,7 +1126,10 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
                 Col::Explain if explained => {}
                 Col::Explain => i += 1,
                 Col::Weight | Col::Other | Col::Value => {
-                    if looks_like_value(t) || is_plain_number(t) || is_direction(t) || is_trailing_phrase(t) {
+                    // "指标2工程验收合格率" holds a digit but is the next row's name.
+                    let next_name = strip_indicator_number(t) != t || han_count(t) >= 4;
+                    let value = looks_like_value(t) && !next_name;
+                    if value || is_plain_number(t) || is_direction(t) || is_trailing_phrase(t) {
                         i += 1;
                     } else {
                         break;
