@@ -25,9 +25,9 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 /// Rows read right, at least (raise as the importer improves).
-const ROWS_RIGHT_FLOOR: usize = 94;
+const ROWS_RIGHT_FLOOR: usize = 131;
 /// Invented numbers, at most (lower as the importer improves; the target is 0).
-const INVENTED_CEILING: usize = 4;
+const INVENTED_CEILING: usize = 0;
 
 #[derive(Debug, Deserialize)]
 struct Expectation {
@@ -277,5 +277,8 @@ fn fidelity_over_the_corpus() {
         files.len()
     );
     assert!(right >= ROWS_RIGHT_FLOOR, "rows right fell to {right} (floor {ROWS_RIGHT_FLOOR})");
-    assert!(invented <= INVENTED_CEILING, "invented numbers rose to {invented} (ceiling {INVENTED_CEILING})");
+    // The ceiling has reached the target 0; the comparison stays written as a ceiling.
+    #[allow(clippy::absurd_extreme_comparisons)]
+    let within_ceiling = invented <= INVENTED_CEILING;
+    assert!(within_ceiling, "invented numbers rose to {invented} (ceiling {INVENTED_CEILING})");
 }

@@ -52,7 +52,7 @@ impl Field {
 fn field_of(key: &str) -> Option<Field> {
     let field = match key {
         "项目名称" => Field::Name,
-        "主管部门" | "主管部门及代码" | "主管单位" => Field::Department,
+        "主管部门" | "主管部门及代码" | "主管单位" | "业务主管部门" => Field::Department,
         "预算单位" | "单位名称" | "预算部门" => Field::BudgetUnit,
         "实施单位" | "项目实施单位" => Field::ImplementingUnit,
         "年度资金总额" | "资金总额" | "项目资金总额" => Field::FundsTotal,
@@ -66,6 +66,8 @@ fn field_of(key: &str) -> Option<Field> {
         | "资金来源"
         | "年初安排金额"
         | "项目类别"
+        | "项目分类"
+        | "建设周期"
         | "项目类型"
         | "归口科室"
         | "项目负责人及电话"

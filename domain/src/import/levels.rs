@@ -2,7 +2,7 @@
 //! ("产 出 指 标", "数量", "产出指标(50分)", "社会效益 指标") and keeps track of the current levels
 //! while rows carry them over.
 
-use super::lines::label_key;
+use super::lines::{label_key, strip_trailing_paren};
 
 /// What a level name can be. 成本指标 and 满意度指标 are ambiguous on their own: 成本指标 is a 一级
 /// in the 2021 layout and a 二级 under 产出指标 in the 2020 layout; 满意度指标 is the 一级 and, in
@@ -25,6 +25,8 @@ const LEVEL2: &[(&str, &str)] = &[
     ("数量指标", OUTPUT),
     ("质量指标", OUTPUT),
     ("时效指标", OUTPUT),
+    // Hubei variant: 进度指标 instead of 时效指标.
+    ("进度指标", OUTPUT),
     ("经济成本指标", COST),
     ("社会成本指标", COST),
     ("生态环境成本指标", COST),
@@ -42,6 +44,11 @@ const LEVEL2: &[(&str, &str)] = &[
 /// "产出指标(50分)" → `One("产出指标")`. Anything else (an indicator name, a value) → `None`.
 pub(super) fn classify(text: &str) -> Option<Level> {
     let key = label_key(text);
+    // "成本指标(0-20)分": a weight range written before "分".
+    let key = match key.strip_suffix('分') {
+        Some(k) if k.ends_with(')') => strip_trailing_paren(k).to_owned(),
+        _ => key,
+    };
     let full = if key.ends_with("指标") { key } else { format!("{key}指标") };
     match full.as_str() {
         "产出指标" => Some(Level::One(OUTPUT)),
@@ -163,6 +170,7 @@ mod tests {
         assert_eq!(classify("数量"), Some(Level::Two("数量指标")));
         assert_eq!(classify("产出指标(50分)"), Some(Level::One(OUTPUT)));
         assert_eq!(classify("经济成本"), Some(Level::Two("经济成本指标")));
+        assert_eq!(classify("成本指标(0-20)分"), Some(Level::Cost));
         assert_eq!(classify("维护网站数量"), None);
         assert_eq!(classify("指标"), None);
         let (levels, used) = leading_levels(&["产", "出", "指", "标", "数量", "维护网站数量", "1个"]);

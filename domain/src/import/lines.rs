@@ -38,28 +38,29 @@ fn is_pipe(c: char) -> bool {
 
 /// Splits `text` into its non-blank lines, numbered from 1.
 pub(super) fn split_lines(text: &str) -> Vec<Line<'_>> {
-    let mut lines = Vec::new();
-    for (index, raw) in text.lines().enumerate() {
-        let trimmed = raw.trim();
-        if trimmed.is_empty() {
-            continue;
-        }
-        let piped = trimmed.chars().any(is_pipe);
-        let cells: Vec<&str> = if piped {
-            let mut cells: Vec<&str> = trimmed.split(is_pipe).map(str::trim).collect();
-            if cells.last().is_some_and(|c| c.is_empty()) {
-                cells.pop();
-            }
-            cells
-        } else {
-            trimmed.split_whitespace().collect()
-        };
-        if cells.iter().all(|c| c.is_empty()) {
-            continue;
-        }
-        lines.push(Line { number: index + 1, text: trimmed, piped, cells });
+    text.lines().enumerate().filter_map(|(index, raw)| make_line(index + 1, raw)).collect()
+}
+
+/// One line (or a piece of one, keeping its number) split into cells; `None` when blank.
+pub(super) fn make_line(number: usize, raw: &str) -> Option<Line<'_>> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return None;
     }
-    lines
+    let piped = trimmed.chars().any(is_pipe);
+    let cells: Vec<&str> = if piped {
+        let mut cells: Vec<&str> = trimmed.split(is_pipe).map(str::trim).collect();
+        if cells.last().is_some_and(|c| c.is_empty()) {
+            cells.pop();
+        }
+        cells
+    } else {
+        trimmed.split_whitespace().collect()
+    };
+    if cells.iter().all(|c| c.is_empty()) {
+        return None;
+    }
+    Some(Line { number, text: trimmed, piped, cells })
 }
 
 /// `s` without any whitespace (also the ideographic space U+3000).

@@ -12,6 +12,7 @@
 //! Nothing is guessed silently: every row that could not be read, every template placeholder,
 //! every cut-off last row and every missing header field is an [`ImportIssue`] with its line.
 
+mod glued;
 mod header;
 mod levels;
 mod lines;
@@ -107,7 +108,7 @@ pub struct ImportIssue {
 /// "第四部分 …"), a closing row ("合计", "评价结论" …), the next title or the end of the text.
 /// Text before the first title is ignored, except indicator rows there, which are reported.
 pub fn import_target_tables(text: &str) -> ImportResult {
-    let lines = lines::split_lines(text);
+    let lines = split_embedded_titles(lines::split_lines(text));
     let titles: Vec<usize> = lines.iter().enumerate().filter(|(_, l)| is_title(l)).map(|(i, _)| i).collect();
     let mut result = ImportResult::default();
 
@@ -125,16 +126,20 @@ pub fn import_target_tables(text: &str) -> ImportResult {
     if titles.is_empty() {
         // No title: a table may still be there (an excerpt, a title lost in a flattened line).
         let (indicators, mut issues) = rows::read_stream(&lines);
-        if readable(&indicators) > 0 && rows::has_column_header_cells(&lines) {
-            issues.insert(
-                0,
-                ImportIssue {
-                    line: 0,
-                    text: String::new(),
-                    message: "未找到表格标题：按表头和指标名称读取了指标，项目名称等请手工填写".to_owned(),
-                },
-            );
+        let header = rows::has_column_header_cells(&lines);
+        // An excerpt without title and column header: read only when rows stand under a 一级
+        // name followed by a 二级 name, as in a table, and more than one row reads.
+        let levels = !header && readable(&indicators) >= 2 && rows::has_level_pair(&lines);
+        if readable(&indicators) > 0 && (header || levels) {
+            let message = if header {
+                "未找到表格标题：按表头和指标名称读取了指标，项目名称等请手工填写"
+            } else {
+                "未找到表格标题和表头：按一级/二级指标名称读取了指标（指标值为紧随名称的数值），项目名称等请手工填写，请核对"
+            };
+            issues.insert(0, ImportIssue { line: 0, text: String::new(), message: message.to_owned() });
             let mut project = empty_project(String::new());
+            let mut indicators = indicators;
+            rows::reread_ocr_two(&mut indicators, &mut issues);
             project.indicators = indicators;
             project.issues = issues;
             result.projects.push(project);
@@ -246,6 +251,7 @@ fn read_table(segment: &[Line<'_>], is_last: bool) -> ImportedProject {
         issues.retain(|i| !i.message.contains("未找到指标部分"));
     }
     issues.extend(row_issues);
+    rows::reread_ocr_two(&mut indicators, &mut issues);
     issues.sort_by_key(|i| i.line);
 
     ImportedProject {
@@ -279,6 +285,122 @@ fn empty_project(title: String) -> ImportedProject {
         indicators: Vec::new(),
         issues: Vec::new(),
     }
+}
+
+/// Labels that open a table's header block; one of them follows a title within a few characters.
+const HEADER_START_KEYS: &[&str] = &[
+    "项目名称",
+    "单位名称",
+    "填报单位",
+    "预算单位",
+    "主管部门",
+    "部门名称",
+    "项目单位",
+    "一级指标",
+    "金额单位",
+    "单位:",
+    "单位：",
+];
+
+/// Flattened text: a table title inside a long line ("…单位公章:年月 日鄂州市2022年市直部门预算
+/// 项目支出绩效目标表项目名称…", "…%=99百分比省级部门预算项目支出绩效目标表2023年度一*级项目名称…")
+/// becomes a line of its own; what stood before and after it become pieces with the same line
+/// number. Only where a header label follows the title closely, so that a sentence naming a
+/// table ("按要求填报项目支出绩效目标表。") is left alone.
+fn split_embedded_titles(lines: Vec<Line<'_>>) -> Vec<Line<'_>> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.compact().chars().count() <= 50 || is_title(&line) {
+            out.push(line);
+            continue;
+        }
+        let number = line.number;
+        let mut rest = line.text;
+        while let Some((start, end)) = embedded_title(rest) {
+            let (Some(before), Some(title), Some(after)) = (rest.get(..start), rest.get(start..end), rest.get(end..))
+            else {
+                break;
+            };
+            out.extend(lines::make_line(number, before));
+            out.extend(lines::make_line(number, title));
+            rest = after;
+        }
+        out.extend(lines::make_line(number, rest));
+    }
+    out
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+/// The byte range of the first table title inside `text` that is followed closely by a header
+/// label: the title key, the place/year/kind words before it (at most 24 characters, up to a
+/// space, a sign or a digit that is not part of a year "2022年"; a unit such as "百分比" right
+/// after a number belongs to the row before) and a year after it ("(2023年度)", "2023年度").
+fn embedded_title(text: &str) -> Option<(usize, usize)> {
+    let keyed = norm::matching_chars(text);
+    let k: Vec<char> = keyed.iter().map(|(c, _)| *c).collect();
+    let offsets: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    let byte_of = |key_index: usize| -> usize {
+        keyed.get(key_index).and_then(|(_, orig)| offsets.get(*orig)).copied().unwrap_or(text.len())
+    };
+    let digit = |i: usize| k.get(i).is_some_and(|c| c.is_ascii_digit());
+    let mut hits: Vec<(usize, usize)> = Vec::new();
+    for key in TITLE_KEYS {
+        let key: Vec<char> = key.chars().collect();
+        for p in 0..k.len() {
+            if k.get(p..p + key.len()) == Some(&key[..]) {
+                hits.push((p, p + key.len()));
+            }
+        }
+    }
+    hits.sort_unstable();
+    for (p, key_end) in hits {
+        let mut s = p;
+        let mut taken = 0;
+        while s > 0 && taken < 24 {
+            let Some(&c) = k.get(s - 1) else { break };
+            if c == '年' && s >= 5 && (s - 5..s - 1).all(digit) {
+                s -= 5;
+                taken += 5;
+            } else if is_han(c) {
+                s -= 1;
+                taken += 1;
+            } else {
+                break;
+            }
+        }
+        if s > 0 && k.get(s - 1).is_some_and(|c| c.is_ascii_digit() || *c == '%') {
+            let unit_len = (1..=4).rev().find(|&n| {
+                s + n <= p && lines::is_unit_only(&k.get(s..s + n).unwrap_or(&[]).iter().collect::<String>())
+            });
+            s += unit_len.unwrap_or(0);
+        }
+        let mut e = key_end;
+        let mut j = e;
+        let paren = matches!(k.get(j), Some('(' | '（'));
+        if paren {
+            j += 1;
+        }
+        if (j..j + 4).all(digit) && k.get(j + 4) == Some(&'年') {
+            j += 5;
+            if k.get(j) == Some(&'度') {
+                j += 1;
+            }
+            if !paren {
+                e = j;
+            } else if matches!(k.get(j), Some(')' | '）')) {
+                e = j + 1;
+            }
+        }
+        let after: String = k.iter().skip(e).take(40).collect();
+        let followed_by_header = HEADER_START_KEYS.iter().any(|h| after.contains(h));
+        if followed_by_header && (s > 0 || e < k.len()) {
+            return Some((byte_of(s), byte_of(e)));
+        }
+    }
+    None
 }
 
 const TITLE_KEYS: &[&str] = &["绩效目标表", "绩效自评表", "绩效目标申报表", "绩效目标审批表", "绩效监控表"];
@@ -388,6 +510,9 @@ fn is_table_end(line: &Line<'_>) -> bool {
         "注:",
         "说明:",
         "备注:",
+        "附件:",
+        "扫一扫",
+        "[下载]",
     ];
     let c = half_width(&compact(line.text));
     if is_section_heading(line) || CLOSING.iter().any(|w| c.starts_with(w)) {

@@ -128,8 +128,14 @@ fn is_annotation(inner: &str) -> bool {
 
 /// `s` without pinyin annotations, traditional characters simplified: a key for matching.
 pub(super) fn for_matching(s: &str) -> String {
+    matching_chars(s).into_iter().map(|(c, _)| c).collect()
+}
+
+/// The characters of [`for_matching`], each with the index (in `s.chars()`) of the character it
+/// came from, so that a match in the key can be mapped back to the text as written.
+pub(super) fn matching_chars(s: &str) -> Vec<(char, usize)> {
     let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len());
+    let mut out = Vec::with_capacity(chars.len());
     let mut i = 0;
     while let Some(&c) = chars.get(i) {
         if c == '(' {
@@ -141,7 +147,7 @@ pub(super) fn for_matching(s: &str) -> String {
                 }
             }
         }
-        out.push(simplified(c));
+        out.push((simplified(c), i));
         i += 1;
     }
     out

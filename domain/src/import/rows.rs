@@ -14,13 +14,14 @@
 
 use rust_decimal::Decimal;
 
+use super::glued::split_glued_cell;
 use super::levels::{self, classify, leading_levels, level_at, Level, LevelState};
 use super::lines::{
     has_placeholder, is_bare_comparator, is_direction, is_not_applicable, is_number_like, is_plain_number,
     is_unit_only, label_key, looks_like_value, parse_decimal, Line,
 };
 use super::{ImportIssue, ImportedIndicator};
-use crate::value::{parse_target, split_glued_value, TargetContext, ValueKind};
+use crate::value::{parse_target, split_glued_value, Comparator, Flag, TargetContext, ValueKind};
 
 /// A column of the indicator table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -157,7 +158,7 @@ impl Columns {
 
     /// More than 指标值 after the name: read text rows column by column.
     fn has_detail_columns(&self) -> bool {
-        self.cols.iter().any(|c| matches!(c, Col::Nature | Col::Direction | Col::Unit | Col::Weight))
+        self.cols.iter().any(|c| matches!(c, Col::Nature | Col::Direction | Col::Unit | Col::Weight | Col::Explain))
     }
 
     /// The columns after 三级指标, in order.
@@ -399,9 +400,15 @@ impl RowReader {
         let mut raw = RawIndicator { name, core, ..RawIndicator::default() };
         let mut idx = name_end;
         let (mut nature, mut direction) = (None, None);
+        let mut explanation: Option<&str> = None;
         for col in &before_value {
             let Some(token) = rest.get(idx) else { break };
             match col {
+                // A 指标解释 cell holding a value ("100%(历史标准)"): only when the 指标值 follows.
+                Col::Explain if rest.iter().skip(idx + 1).any(|t| looks_like_value(t)) => {
+                    explanation = Some(token);
+                    idx += 1;
+                }
                 Col::Nature | Col::Direction if is_direction(token) => {
                     if *col == Col::Nature {
                         nature = Some(token.to_string());
@@ -417,6 +424,19 @@ impl RowReader {
         let Some(value) = rest.get(idx) else {
             return Err("缺少指标值，此行未导入".to_owned());
         };
+        // "90%(计划标准)" explained, "1" as the 目标值: a fraction, a count or a slip? Not a number.
+        if let Some(explained) = explanation {
+            let differs = parse_decimal(value).is_some_and(|v| {
+                let explained_number =
+                    explained.split(|c: char| !(c.is_ascii_digit() || c == '.')).find(|p| !p.is_empty());
+                explained.contains(['%', '％']) && explained_number.and_then(parse_decimal) != Some(v)
+            });
+            if differs {
+                return Err(format!(
+                    "目标值“{value}”没有计量单位，与指标解释“{explained}”不一致，无法确定指标值，此行未导入"
+                ));
+            }
+        }
         raw.target_text = value.to_string();
         idx += 1;
 
@@ -459,7 +479,29 @@ impl RowReader {
     /// non-empty cell (a level name, or else the 三级 name).
     fn read_pipe_row(&mut self, line: &Line<'_>) -> Outcome {
         let cells = &line.cells;
-        let Some(j0) = cells.iter().position(|c| !c.is_empty()) else { return Outcome::Levels };
+        let Some(mut j0) = cells.iter().position(|c| !c.is_empty()) else { return Outcome::Levels };
+        // A list of projects in one table: a row opening a project carries its 单位名称 / 项目名称
+        // / 预算数 / 年度目标 cells before the 一级 cell. The row is read from the 一级 cell on;
+        // the project cells are reported (never read as 指标值).
+        if self.columns.position(Col::Level1).is_some_and(|p| p > 0) && classify(cells.get(j0).unwrap_or(&"")).is_none()
+        {
+            let level_at = (j0 + 1..cells.len()).find(|&j| {
+                matches!(classify(cells.get(j).unwrap_or(&"")), Some(Level::One(_) | Level::Cost | Level::Satisfaction))
+                    && cells.get(j + 1).is_some_and(|c| classify(c).is_some())
+            });
+            if let Some(j) = level_at {
+                let project: Vec<&str> =
+                    cells.get(j0..j).unwrap_or(&[]).iter().copied().filter(|c| !c.is_empty()).collect();
+                self.issue(
+                    line,
+                    format!(
+                        "多项目列表：此行开始另一个项目（{}），其指标仍记在本表下，请核对并拆分",
+                        project.join(" / ")
+                    ),
+                );
+                j0 = j;
+            }
+        }
         let first = cells.get(j0).copied().unwrap_or("");
         let second_is_level = cells.get(j0 + 1).is_some_and(|c| classify(c).is_some());
         let anchor_col = if label_key(first).starts_with("绩效指标") && self.columns.position(Col::Label).is_some()
@@ -495,6 +537,13 @@ impl RowReader {
                 }
                 Col::Level2 if !cell.is_empty() => self.levels.level2 = levels::normalise_in_column(cell),
                 Col::Name => (raw.name, raw.core) = strip_core(cell),
+                Col::Nature if !cell.is_empty() && !is_direction(cell) => {
+                    self.issue(
+                        line,
+                        format!("指标性质列应为 ≥ ≤ = 或 正向/反向，此行为“{cell}”：与表头各列对不上，未导入"),
+                    );
+                    return Outcome::Unread;
+                }
                 Col::Nature if !cell.is_empty() => raw.comparator_column = Some(cell.to_owned()),
                 Col::Direction if !cell.is_empty() && raw.comparator_column.is_none() => {
                     raw.comparator_column = Some(cell.to_owned())
@@ -609,6 +658,49 @@ impl RowReader {
     }
 }
 
+/// An OCR "二" before a number reads as "≥" (domain-rules §3). In a table whose other written
+/// comparators are all "=" (at least two, no other sign), the "二" is the "=" it resembles: the
+/// value is read again with "=", and an issue says so.
+pub(super) fn reread_ocr_two(indicators: &mut [ImportedIndicator], issues: &mut Vec<ImportIssue>) {
+    let written = |i: &ImportedIndicator| {
+        let inferred = [Flag::ComparatorAssumed, Flag::ComparatorFromColumn].iter().any(|f| i.target.has_flag(f))
+            || i.target.flags.iter().any(|f| matches!(f, Flag::OcrComparator { .. }));
+        if inferred {
+            None
+        } else {
+            i.target.comparator()
+        }
+    };
+    let comparators: Vec<Comparator> = indicators.iter().filter_map(written).collect();
+    let equals = comparators.iter().filter(|c| **c == Comparator::Eq).count();
+    if equals < 2 || equals < comparators.len() {
+        return;
+    }
+    for ind in indicators.iter_mut() {
+        let text = super::norm::for_matching(ind.target_text.trim());
+        let ocr = ind.target.flags.iter().any(|f| matches!(f, Flag::OcrComparator { .. }));
+        let Some(rest) = text.strip_prefix('二').filter(|_| ocr) else { continue };
+        let category = if ind.level2.is_empty() { ind.level1.clone() } else { ind.level2.clone() };
+        let ctx = TargetContext {
+            category: Some(category).filter(|c| !c.is_empty()),
+            indicator_name: Some(ind.name.clone()),
+            comparator_column: ind.comparator_column.clone(),
+            unit_column: ind.unit_column.clone(),
+        };
+        let mut target = parse_target(&format!("={rest}"), &ctx);
+        target.raw = text.clone();
+        ind.target = target;
+        issues.push(ImportIssue {
+            line: ind.line,
+            text: ind.target_text.clone(),
+            message: format!(
+                "“{}”开头的“二”疑为比较符号的识别错误；本表其他指标值都写“=”，已按“=”读取（也可能是“≥”），请核对",
+                ind.target_text
+            ),
+        });
+    }
+}
+
 /// Reads "name value" from a text row without detail columns: the 指标值 is the trailing
 /// token(s) that read as a value — "1座"; "≤40000 元/年" and "2 万元/年" (number + unit); "≥ 95%"
 /// (lone comparator + number) — or, when no token reads as a value, a short phrase after the
@@ -694,6 +786,48 @@ fn is_qualitative_phrase(token: &str) -> bool {
         && !NAME_ENDINGS.iter().any(|e| token.ends_with(e))
 }
 
+/// Qualitative 指标值 that tables glue to the end of a name, longest first.
+const GLUED_QUALITATIVE: &[&str] = &[
+    "稳步提高",
+    "逐步提高",
+    "明显提升",
+    "显著提升",
+    "有效提升",
+    "不断提升",
+    "持续改善",
+    "明显改善",
+    "有效保障",
+    "效果明显",
+    "不超预算",
+    "长远",
+    "提升",
+];
+
+/// How indicator names end (…率, …情况, …影响, …水平): a glued qualitative value may follow.
+const GLUED_NAME_ENDINGS: &[&str] =
+    &["率", "度", "情况", "影响", "水平", "效果", "能力", "意识", "质量", "环境", "成本", "效益", "数量"];
+
+/// "对当地文物保护、文化传承影响长远" → ("对当地文物保护、文化传承影响", "长远", ""); "成本控制率不超预算
+/// 水电气消耗下降率" → ("成本控制率", "不超预算", "水电气消耗下降率"). Only a phrase from
+/// [`GLUED_QUALITATIVE`], after a name of three Chinese characters or more ending like an
+/// indicator name, followed by nothing or by another name (four Chinese characters or more).
+fn split_qualitative(name: &str) -> Option<(String, String, String)> {
+    let chars: Vec<char> = name.chars().collect();
+    for start in 1..chars.len() {
+        let head: String = chars.get(..start).unwrap_or(&[]).iter().collect();
+        if han_count(&head) < 3 || !GLUED_NAME_ENDINGS.iter().any(|e| head.ends_with(e)) {
+            continue;
+        }
+        let tail: String = chars.get(start..).unwrap_or(&[]).iter().collect();
+        let Some(phrase) = GLUED_QUALITATIVE.iter().find(|p| tail.starts_with(*p)) else { continue };
+        let rest = tail.get(phrase.len()..).unwrap_or("").to_owned();
+        if rest.is_empty() || han_count(&rest) >= 4 {
+            return Some((head, (*phrase).to_owned(), rest));
+        }
+    }
+    None
+}
+
 /// A leading ★ marks a core indicator: "★农村低保标准" → ("农村低保标准", true).
 fn strip_core(name: &str) -> (String, bool) {
     let trimmed = name.trim();
@@ -709,74 +843,20 @@ fn parse_weight(cell: &str) -> Option<Decimal> {
     parse_decimal(t.strip_suffix('分').unwrap_or(t))
 }
 
-/// Level names as they appear glued inside a cell, longest first (for splitting
-/// "产出指标数量指标足额保障率=100%").
-const GLUED_LEVELS: &[&str] = &[
-    "社会公众或服务对象满意度指标",
-    "服务对象满意度指标",
-    "社会公众满意度指标",
-    "生态环境成本指标",
-    "可持续影响指标",
-    "经济效益指标",
-    "社会效益指标",
-    "生态效益指标",
-    "环境效益指标",
-    "经济成本指标",
-    "社会成本指标",
-    "满意度指标",
-    "产出指标",
-    "效益指标",
-    "成本指标",
-    "数量指标",
-    "质量指标",
-    "时效指标",
-    "进度指标",
-];
+/// "2、…", "3.…": a numbered item or heading.
+fn is_numbered_item(cell: &str) -> bool {
+    let digits = cell.chars().take_while(|c| c.is_ascii_digit()).count();
+    digits > 0 && matches!(cell.chars().nth(digits), Some('、' | '．'))
+}
 
-/// Splits a cell at the level names glued inside it, keeping a weight such as "(50分)" with its
-/// level name: "产出指标(50分)数量指标基建…" → ["产出指标(50分)", "数量指标", "基建…"].
-fn split_at_levels(cell: &str) -> Vec<String> {
-    let key = super::norm::for_matching(cell);
-    // Only split when the matching key has the same characters as the cell (no annotations),
-    // so that positions agree.
-    if key.chars().count() != cell.chars().count() {
-        return vec![cell.to_owned()];
-    }
-    let chars: Vec<char> = cell.chars().collect();
-    let kchars: Vec<char> = key.chars().collect();
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while i < kchars.len() {
-        let hit = GLUED_LEVELS.iter().find(|name| {
-            let n: Vec<char> = name.chars().collect();
-            kchars.get(i..i + n.len()) == Some(&n[..])
-        });
-        let Some(name) = hit else {
-            i += 1;
-            continue;
-        };
-        let mut end = i + name.chars().count();
-        // A weight "(50分)" / "（30分）" right after the level name belongs to it.
-        if matches!(chars.get(end), Some('(') | Some('（')) {
-            if let Some(close) = chars.iter().skip(end).position(|c| *c == ')' || *c == '）') {
-                let inner: String = chars.iter().skip(end + 1).take(close.saturating_sub(1)).collect();
-                if inner.contains('分') && inner.chars().count() <= 8 {
-                    end += close + 1;
-                }
-            }
-        }
-        if i > start {
-            out.push(chars.get(start..i).unwrap_or(&[]).iter().collect());
-        }
-        out.push(chars.get(i..end).unwrap_or(&[]).iter().collect());
-        start = end;
-        i = end;
-    }
-    if start < chars.len() {
-        out.push(chars.get(start..).unwrap_or(&[]).iter().collect());
-    }
-    out.into_iter().filter(|p: &String| !p.trim().is_empty()).collect()
+fn han_count(s: &str) -> usize {
+    s.chars().filter(|c| matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')).count()
+}
+
+/// A value glued to the end of a name in the stream, when the name keeps at least three Chinese
+/// characters ("取得2018-2022" is not a name "取得" with a target).
+fn glued_value(name: &str) -> Option<(String, String)> {
+    split_glued_value(name).filter(|(head, _)| han_count(head) >= 3)
 }
 
 /// A cell that closes the indicator part.
@@ -796,6 +876,12 @@ fn is_closing_cell(cell: &str) -> bool {
         "财政部门审核意见",
         "主管部门审核意见",
         "偏差大或目标未完成",
+        // The page around the table: "附件:", "扫一扫在手机打开当前页", "[下载] [打印] [关闭]".
+        "附件",
+        "扫一扫",
+        "[下载]",
+        "[打印]",
+        "[关闭]",
     ];
     let key = label_key(cell);
     CLOSING.iter().any(|w| key.starts_with(w))
@@ -849,8 +935,24 @@ fn is_trailing_phrase(cell: &str) -> bool {
 /// The text has a column header somewhere (one line, or one cell per line): 一级/三级 and 指标值.
 pub(super) fn has_column_header_cells(lines: &[Line<'_>]) -> bool {
     let cols: Vec<Col> =
-        lines.iter().flat_map(|l| l.tokens()).flat_map(split_at_levels).filter_map(|t| column_of(&t)).collect();
+        lines.iter().flat_map(|l| l.tokens()).flat_map(split_glued_cell).filter_map(|t| column_of(&t)).collect();
     cols.contains(&Col::Value) && (cols.contains(&Col::Name) || cols.contains(&Col::Level1))
+}
+
+/// The text has a 一级 name directly followed by a 二级 name and an indicator name, as a table row
+/// does ("产出指标数量指标足额保障率…"), not as prose does ("数量指标:★补助…;").
+pub(super) fn has_level_pair(lines: &[Line<'_>]) -> bool {
+    let mut pieces: Vec<(Option<Level>, String, bool)> = Vec::new();
+    for token in lines.iter().flat_map(|l| l.tokens()) {
+        let sentence = token.contains([';', '；', '。']);
+        pieces.extend(split_glued_cell(token).into_iter().map(|p| (classify(&p), p, sentence)));
+    }
+    pieces.windows(3).any(|w| match w {
+        [(Some(Level::One(_) | Level::Cost | Level::Satisfaction), _, false), (Some(Level::Two(_)), _, false), (None, name, false)] => {
+            !name.starts_with([':', '：', ',', '，', '、'])
+        }
+        _ => false,
+    })
 }
 
 /// One cell of the stream and the line it came from.
@@ -867,7 +969,7 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
     let mut cells: Vec<StreamCell<'_, '_>> = Vec::new();
     for line in lines {
         for token in line.tokens() {
-            for piece in split_at_levels(token) {
+            for piece in split_glued_cell(token) {
                 cells.push(StreamCell { line, text: piece });
             }
         }
@@ -938,7 +1040,10 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
         if is_closing_cell(text) {
             break;
         }
-        if let Some(level) = classify(text) {
+        // "服务对象满意度 服务对象满意度": a 二级 written without "指标", then a 三级 of the same words.
+        let repeats_level =
+            i > start && cells.get(i - 1).is_some_and(|c| c.text.trim() == text) && !label_key(text).ends_with("指标");
+        if let Some(level) = classify(text).filter(|_| !repeats_level) {
             let next = cells.get(i + 1).and_then(|c| classify(&c.text));
             if let Some((level2, level1)) = reader.levels.apply(level, next) {
                 reader.issue(cell.line, inferred_message(level2, level1));
@@ -960,7 +1065,22 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
         let (name, core) = strip_core(strip_indicator_number(text));
         let line = cell.line;
         i += 1;
+        // "2、監測資料": a page or chunk marker cut the name; what is left is not a name.
+        if is_numbered_item(&name) {
+            reader.issue(line, format!("“{name}”以编号开头，疑为被分页截断的指标名称，此行未导入"));
+            continue;
+        }
         let mut raw = RawIndicator { name, core, ..RawIndicator::default() };
+        // A 指标解释 / 绩效标准 glued to the name opens with "反映" by convention: cut it off.
+        let explain_next =
+            after_name.iter().find(|c| !matches!(c, Col::Nature | Col::Direction)) == Some(&Col::Explain);
+        let mut explained = false;
+        if explain_next {
+            if let Some((head, _)) = raw.name.split_once("反映").filter(|(h, _)| han_count(h) >= 3) {
+                raw.name = head.to_owned();
+                explained = true;
+            }
+        }
         let mut target: Option<String> = None;
         for col in &after_name {
             let Some(next) = cells.get(i) else { break };
@@ -980,8 +1100,7 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
                 Col::Value if target.is_none() => {
                     // A value glued to the name wins over a following cell that is not a value, or
                     // is a bare number (a 分值 / 得分 after the glued value).
-                    let glued =
-                        if looks_like_value(t) && !is_plain_number(t) { None } else { split_glued_value(&raw.name) };
+                    let glued = if looks_like_value(t) && !is_plain_number(t) { None } else { glued_value(&raw.name) };
                     match glued {
                         Some((head, value)) => {
                             raw.name = head.trim_end_matches(['%', '％']).to_owned();
@@ -989,7 +1108,8 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
                             target = Some(value);
                         }
                         None => {
-                            if is_placeholder_row_cell(t) {
+                            // "2、監測資料": a numbered item (a chunk marker of the page), not a value.
+                            if is_placeholder_row_cell(t) || is_numbered_item(t) {
                                 break;
                             }
                             target = Some(t.to_owned());
@@ -1003,9 +1123,13 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
                         i += 1;
                     }
                 }
+                Col::Explain if explained => {}
                 Col::Explain => i += 1,
                 Col::Weight | Col::Other | Col::Value => {
-                    if looks_like_value(t) || is_plain_number(t) || is_direction(t) || is_trailing_phrase(t) {
+                    // "指标2工程验收合格率" holds a digit but is the next row's name.
+                    let next_name = strip_indicator_number(t) != t || han_count(t) >= 4;
+                    let value = looks_like_value(t) && !next_name;
+                    if value || is_plain_number(t) || is_direction(t) || is_trailing_phrase(t) {
                         i += 1;
                     } else {
                         break;
@@ -1016,10 +1140,23 @@ pub(super) fn read_stream(lines: &[Line<'_>]) -> (Vec<ImportedIndicator>, Vec<Im
         }
         let target = match target {
             Some(t) => Some(t),
-            None => split_glued_value(&raw.name).map(|(head, value)| {
+            None => glued_value(&raw.name).map(|(head, value)| {
                 raw.name = head.trim_end_matches(['%', '％']).to_owned();
                 raw.notes.push("指标值与指标名称连写，已从名称中拆分，请核对".to_owned());
                 value
+            }),
+        };
+        // No number anywhere: a qualitative value glued to the name ("…影响长远", "…情况稳步提高",
+        // "成本控制率不超预算…"); what follows it is the next cell.
+        let target = match target {
+            Some(t) => Some(t),
+            None => split_qualitative(&raw.name).map(|(head, phrase, rest)| {
+                raw.name = head;
+                raw.notes.push(format!("定性指标值“{phrase}”与指标名称连写，已从名称中拆分，请核对"));
+                if !rest.is_empty() {
+                    cells.insert(i, StreamCell { line, text: rest });
+                }
+                phrase
             }),
         };
         match target {
@@ -1056,6 +1193,25 @@ mod tests {
         );
         assert!(raw(&["维护", "LED", "屏幕数量"]).0.is_empty());
         assert!(raw(&["维护网站数量"]).0.is_empty());
+    }
+
+    #[test]
+    fn qualitative_values_glued_to_names() {
+        let q = split_qualitative;
+        assert_eq!(
+            q("对当地文物保护、文化传承影响长远"),
+            Some(("对当地文物保护、文化传承影响".into(), "长远".into(), String::new()))
+        );
+        assert_eq!(q("提升博物馆绿化水平提升"), Some(("提升博物馆绿化水平".into(), "提升".into(), String::new())));
+        assert_eq!(
+            q("成本控制率不超预算水电气消耗下降率"),
+            Some(("成本控制率".into(), "不超预算".into(), "水电气消耗下降率".into()))
+        );
+        // No phrase after a name ending, or a name only: nothing is split.
+        assert_eq!(q("历史文化传承环保意识时限长远"), None);
+        assert_eq!(q("为当地提供就业增加岗位"), None);
+        assert_eq!(q("群众满意度"), None);
+        assert_eq!(q("服务水平提升率"), None);
     }
 
     #[test]

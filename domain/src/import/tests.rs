@@ -421,3 +421,77 @@ fn debug_stream() {
         eprintln!("! L{} {} :: {}", i.line, i.message, i.text);
     }
 }
+
+#[test]
+fn titles_inside_long_flattened_lines_start_their_own_tables() {
+    let text =
+        "还剩1页未读 省级部门预算项目支出绩效目标表(2023年度)一*级项目名称甲项目一级指标二级指标三级指标指标目标值\
+                产出指标数量指标免费开放天数=300天满意度指标服务对象满意度指标群众满意度%=99百分比\
+                省级部门预算项目支出绩效目标表2023年度一*级项目名称乙项目项目总投资174.78万元";
+    let result = import_target_tables(text);
+    let titles: Vec<&str> = result.projects.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(titles, ["省级部门预算项目支出绩效目标表", "省级部门预算项目支出绩效目标表2023年度"]);
+    let rows: Vec<(&str, &str)> =
+        result.projects[0].indicators.iter().map(|i| (i.name.as_str(), i.target_text.as_str())).collect();
+    assert_eq!(rows, [("免费开放天数", "=300天"), ("群众满意度", "=99百分比")]);
+    // A sentence naming a table is not a title.
+    let prose = import_target_tables(&format!("{}按要求填报了项目支出绩效目标表并公开。", "本单位".repeat(20)));
+    assert!(prose.projects.is_empty());
+}
+
+#[test]
+fn explanation_column_holding_numbers_is_not_the_target() {
+    let text = "部门整体支出绩效目标表\n部门(单位)名称 某研究室\n一级指标 二级指标 三级指标 指标解释 目标值\n\
+                产出指标 数量指标 资金的供应时效 100%(历史标准) 100%\n\
+                质量指标 各类书籍审稿率 100%(计划标准) 1\n\
+                时效指标 项目完成时间 2019年12月(计划标准) 100%\n";
+    let result = import_target_tables(text);
+    let p = only_project(&result);
+    let rows: Vec<(&str, &str)> = p.indicators.iter().map(|i| (i.name.as_str(), i.target_text.as_str())).collect();
+    assert_eq!(rows, [("资金的供应时效", "100%"), ("项目完成时间", "100%")]);
+    assert!(p.issues.iter().any(|i| i.line == 5 && i.message.contains("不一致")), "{:?}", messages(&p.issues));
+}
+
+#[test]
+fn project_cells_in_a_list_table_are_never_targets() {
+    let text = "| 部门预算项目绩效目标申报表(2023年度) | |||\n\
+                | 单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 权重 | 指标方向性 | |\n\
+                | 820-某镇部门 | 8,827,620.53 | |||||||||||\n\
+                | 820001-某镇人民政府 | 村组干部报酬 | 3,309,840.00 | 按时发放 | 效益指标 | 社会效益指标 | 维护社会稳定 | ≥ | 95 | % | 10 | 正向指标 | |\n\
+                | 产出指标 | 时效指标 | 维持时效 | ≥ | 1 | 年 | 20 | 正向指标 | |||||\n";
+    let result = import_target_tables(text);
+    let p = only_project(&result);
+    let rows: Vec<(&str, &str, &str)> =
+        p.indicators.iter().map(|i| (i.level1.as_str(), i.name.as_str(), i.target_text.as_str())).collect();
+    assert_eq!(rows, [("效益指标", "维护社会稳定", "95"), ("产出指标", "维持时效", "1")]);
+    assert!(p.issues.iter().any(|i| i.line == 3 && i.message.contains("对不上")), "{:?}", messages(&p.issues));
+    assert!(p.issues.iter().any(|i| i.line == 4 && i.message.contains("多项目")), "{:?}", messages(&p.issues));
+}
+
+#[test]
+fn untitled_flat_rows_under_level_names_are_read_but_prose_is_not() {
+    let flat = "产出指标数量指标足额保障率=100% 22.5 科目调整次数≤10次 22.5 时效指标按时发放率=100% 22.5 合计100 评价结论及时。";
+    let result = import_target_tables(flat);
+    let p = only_project(&result);
+    let rows: Vec<(&str, &str)> = p.indicators.iter().map(|i| (i.name.as_str(), i.target_text.as_str())).collect();
+    assert_eq!(rows, [("足额保障率", "=100%"), ("科目调整次数", "≤10次"), ("按时发放率", "=100%")]);
+    assert!(p.issues.iter().any(|i| i.line == 0 && i.message.contains("未找到表格标题和表头")));
+    let prose = "一、 产出指标\n数量指标:★补助种植数量(≥**株)>=17600株;种植作物成活率(≥**%)>=85;时效指标:完成及时率(≥**%)>=100%。\n";
+    assert!(import_target_tables(prose).projects.is_empty());
+}
+
+#[test]
+fn ocr_er_reads_as_the_equals_sign_the_table_uses_elsewhere() {
+    let text = "项目支出绩效目标表(2023年度)\n项目名称 甲项目\n一级指标 二级指标 三级指标 指标值\n\
+                产出指标 数量指标 免费开放天数 =300天\n质量指标 考核指标完成率 =100%\n\
+                成本指标 经济成本指标 资金使用效率 二100%\n";
+    let result = import_target_tables(text);
+    let p = only_project(&result);
+    let last = p.indicators.last().expect("three rows");
+    assert_eq!(last.target.comparator(), Some(crate::value::Comparator::Eq));
+    assert!(p.issues.iter().any(|i| i.line == 6 && i.message.contains("已按“=”读取")), "{:?}", messages(&p.issues));
+    // Without "=" elsewhere, 二 stays the ≥ of domain-rules §3 (flagged by the value grammar).
+    let alone = import_target_tables("项目支出绩效目标表\n项目名称 乙\n产出指标 数量指标 资金使用效率 二100%\n");
+    let row = &only_project(&alone).indicators[0];
+    assert_eq!(row.target.comparator(), Some(crate::value::Comparator::Ge));
+}

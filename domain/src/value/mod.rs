@@ -33,5 +33,6 @@ mod tests;
 
 pub use compare::{compare_quantities, compare_targets, Comparable, UnitError};
 pub use date::excel_serial_to_date;
+pub(crate) use parse::clear_value_prefix;
 pub use parse::{parse_actual, parse_actual_with, parse_target, split_glued_value};
 pub use types::{Comparator, Dimension, Flag, Quantity, Target, TargetContext, Unit, ValueKind};

@@ -64,6 +64,35 @@ pub fn split_glued_value(name: &str) -> Option<(String, String)> {
     None
 }
 
+/// The longest start of `text` (at most 32 characters) that reads as a clear value (a number
+/// with a known unit or none, a range or a date: "2280次" in "2280次大楼安检…", "100%" in
+/// "100%100%10"), as a number of characters, and whether it is marked as a value by a unit, a
+/// written comparator or a date (a bare "10" is not).
+pub(crate) fn clear_value_prefix(text: &str) -> Option<(usize, bool)> {
+    let chars: Vec<char> = text.chars().collect();
+    let longest = chars.len().min(32);
+    (1..=longest).rev().find_map(|n| {
+        let prefix: String = chars.get(..n).unwrap_or(&[]).iter().collect();
+        if prefix.ends_with(|c: char| c.is_whitespace() || matches!(c, ';' | '；' | '。' | ',' | '，' | '、')) {
+            return None;
+        }
+        let (norm, _) = normalise(&prefix);
+        let mut scratch = Vec::new();
+        let kind = kind_of(norm.trim(), &TargetContext::default(), Mode::Actual, &mut scratch, false);
+        if !is_clear_value(&kind) {
+            return None;
+        }
+        let written_comparator = !norm.starts_with(|c: char| c.is_ascii_digit());
+        let marked = written_comparator
+            || match &kind {
+                ValueKind::Quantity { quantity, .. } => quantity.unit.is_some(),
+                ValueKind::Range { low, .. } => low.unit.is_some(),
+                _ => true,
+            };
+        Some((n, marked))
+    })
+}
+
 /// A number with a known unit (or none), a range or a date: clear enough to split off a name.
 fn is_clear_value(kind: &ValueKind) -> bool {
     let known = |q: &Quantity| q.unit.as_ref().is_none_or(|u| Unit::parse_known(&u.to_string()).is_some());
