@@ -28,6 +28,8 @@ cargo clippy -p app --features hydrate -- -D warnings
 
 step "domain (pure rules; also built for wasm32 by the release build)"
 cargo test -p domain
+step "import fidelity over the published-table corpus (fixtures/expect; BENCHMARKS.md FIDELITY)"
+cargo test -p domain --test fidelity -- --nocapture
 # One invocation for the server side: app is built with `ssr` only (through the server), and
 # shared dependencies are compiled once with one feature set.
 step "migrations, persistence (SQLite + PostgreSQL), server CLI and HTTP (app with ssr)"
