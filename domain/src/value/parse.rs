@@ -215,15 +215,25 @@ fn single(
             comparator = Some(Comparator::Ge);
         }
     }
-    let Ok(value) = Decimal::from_str(&number) else {
-        return invalid(&format!("数值“{number}”超出可表示的范围"));
+    // Exact: a number with more digits than a decimal holds (28) is refused, never rounded.
+    let Ok(value) = Decimal::from_str_exact(&number) else {
+        return invalid(&format!("数值“{number}”超出可表示的范围或精度（最多 28 位有效数字）"));
     };
+    if value < Decimal::ZERO && unit.as_ref().is_some_and(|u| !can_be_negative(u.dimension)) {
+        return invalid(&format!("“{s}”不能为负数"));
+    }
     let comparator = comparator.unwrap_or_else(|| missing_comparator(ctx, mode, flags));
     let is_percent = unit.as_ref().is_some_and(|u| u.dimension == Dimension::Percent);
     if mode == Mode::Target && comparator.is_reverse() && is_percent && is_rising_rate(ctx) {
         flags.push(Flag::ReverseOnRisingRate);
     }
     ValueKind::Quantity { comparator, quantity: Quantity { value, unit } }
+}
+
+/// Counts, money and durations are never negative ("-1条" is a typo or a forged value); rates,
+/// 百分点 and other units may be (a growth rate of -3%).
+fn can_be_negative(dimension: Dimension) -> bool {
+    !matches!(dimension, Dimension::Count | Dimension::Money | Dimension::Duration)
 }
 
 /// "80-90%", "3至5个": a missing unit at one end is the other end's (or the column's).
@@ -237,8 +247,9 @@ fn range(comparator: Option<Comparator>, low: Amount, high: Amount, ctx: &Target
     if low_unit != high_unit {
         return invalid("区间两端的计量单位不一致");
     }
-    let (Ok(low_value), Ok(high_value)) = (Decimal::from_str(&low.number), Decimal::from_str(&high.number)) else {
-        return invalid("区间的数值超出可表示的范围");
+    let (Ok(low_value), Ok(high_value)) = (Decimal::from_str_exact(&low.number), Decimal::from_str_exact(&high.number))
+    else {
+        return invalid("区间的数值超出可表示的范围或精度（最多 28 位有效数字）");
     };
     if low_value > high_value {
         return invalid("区间的下限大于上限");

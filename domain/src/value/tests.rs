@@ -707,3 +707,45 @@ proptest! {
         prop_assert!(target.flags.is_empty());
     }
 }
+
+#[test]
+fn numbers_beyond_a_decimals_precision_are_refused_not_rounded() {
+    for text in [
+        "1234567890123456789012345678901234567890个",
+        "0.12345678901234567890123456789012%",
+        "1-1234567890123456789012345678901个",
+    ] {
+        let t = parse_actual(text);
+        assert!(
+            matches!(t.kind, ValueKind::Invalid { ref message } if message.contains("28 位")),
+            "{text}: {:?}",
+            t.kind
+        );
+        let t = parse_target(text, &none());
+        assert!(matches!(t.kind, ValueKind::Invalid { .. }), "{text}: {:?}", t.kind);
+    }
+    // 28 digits still read exactly.
+    let t = parse_actual("1234567890123456789012345678个");
+    assert!(
+        matches!(t.kind, ValueKind::Quantity { ref quantity, .. } if quantity.value.to_string() == "1234567890123456789012345678")
+    );
+}
+
+#[test]
+fn negative_counts_money_and_durations_are_refused() {
+    for text in ["-1条", "-3个", "-2万元", "-5天"] {
+        let t = parse_actual(text);
+        assert!(
+            matches!(t.kind, ValueKind::Invalid { ref message } if message.contains("不能为负数")),
+            "{text}: {:?}",
+            t.kind
+        );
+    }
+    // A rate may fall.
+    let t = parse_actual("-3%");
+    assert!(
+        matches!(t.kind, ValueKind::Quantity { ref quantity, .. } if quantity.value.to_string() == "-3"),
+        "{:?}",
+        t.kind
+    );
+}
