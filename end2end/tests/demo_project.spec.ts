@@ -84,7 +84,9 @@ test('a saved target shows in the indicator table at once; a wrong 分值 is nam
 
   await row.getByLabel('指标值').fill('2个');
   await save('已保存');
-  await expect(table.getByRole('cell', { name: '2个', exact: true })).toBeVisible();
+  // The table's own row of this indicator (维护网络平台数量 also reads 1个).
+  const tableRow = table.locator('tr', { hasText: '维护网站数量' });
+  await expect(tableRow.getByRole('cell', { name: '2个', exact: true })).toBeVisible();
 
   const weight = row.getByLabel('分值');
   const before = await weight.inputValue();
@@ -95,7 +97,7 @@ test('a saved target shows in the indicator table at once; a wrong 分值 is nam
 
   await row.getByLabel('指标值').fill('1个');
   await save('已保存');
-  await expect(table.getByRole('cell', { name: '1个', exact: true })).toBeVisible();
+  await expect(tableRow.getByRole('cell', { name: '1个', exact: true })).toBeVisible();
   await expect(table.getByRole('cell', { name: '2个', exact: true })).toHaveCount(0);
   // The audit trail shows the change with Chinese field names.
   await expect(page.locator('#audit')).toContainText('指标值');

@@ -39,13 +39,43 @@ pub async fn guard_writes(request: Request, next: Next) -> Response {
         return next.run(request).await;
     }
     if let Err(e) = check_write(request.headers()) {
-        return crate::web::refuse(&e);
+        return crate::web::refuse_json(&e);
     }
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
-        return crate::web::refuse(&AppError::TooLarge { max_kib: MAX_BODY_BYTES / 1024 });
+        return crate::web::refuse_json(&AppError::TooLarge { max_kib: MAX_BODY_BYTES / 1024 });
     };
+    if let Err(e) = check_form_text(&parts.headers, &bytes) {
+        return crate::web::refuse_json(&e);
+    }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// Every value of a URL-encoded form must be UTF-8 text without control characters (line breaks
+/// and tabs aside): a NUL or an escape sequence is never content, and PostgreSQL refuses a NUL
+/// outright. Checked once here for every server function.
+pub fn check_form_text(headers: &HeaderMap, body: &[u8]) -> Result<(), AppError> {
+    let media_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !media_type.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
+        return Ok(());
+    }
+    for pair in body.split(|&b| b == b'&') {
+        let mut halves = pair.splitn(2, |&b| b == b'=');
+        let (key, value) = (halves.next().unwrap_or(&[]), halves.next().unwrap_or(&[]));
+        let decode = |raw: &[u8]| -> Vec<u8> {
+            let spaced: Vec<u8> = raw.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
+            percent_encoding::percent_decode(&spaced).collect()
+        };
+        let key = String::from_utf8_lossy(&decode(key)).chars().take(40).collect::<String>();
+        let value = decode(value);
+        let Ok(text) = std::str::from_utf8(&value) else {
+            return Err(AppError::BadRequest(format!("“{key}”不是有效的 UTF-8 文本")));
+        };
+        if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            return Err(AppError::BadRequest(format!("“{key}”不能含控制字符")));
+        }
+    }
+    Ok(())
 }
 
 /// The header checks of [`guard_writes`], as a pure function of the request headers.
@@ -143,6 +173,27 @@ mod tests {
         assert_eq!(check_write(&headers(&[])), Err(AppError::UnsupportedMediaType));
         let big = headers(&[FORM, ("content-length", "999999999")]);
         assert!(matches!(check_write(&big), Err(AppError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn form_values_must_be_text_without_control_characters() {
+        let form = headers(&[FORM]);
+        assert_eq!(
+            check_form_text(&form, "a=1&body=%E6%84%8F%E8%A7%81%0A%E7%AC%AC%E4%BA%8C%E8%A1%8C".as_bytes()),
+            Ok(())
+        );
+        assert_eq!(check_form_text(&form, b"a=x+y&b="), Ok(()));
+        for bad in [&b"body=1%00x"[..], b"body=%07", b"body=%1B%5B31m", b"name=%C2%85"] {
+            assert!(
+                matches!(check_form_text(&form, bad), Err(AppError::BadRequest(ref m)) if m.contains("控制字符")),
+                "{bad:?}"
+            );
+        }
+        assert!(
+            matches!(check_form_text(&form, b"body=%FF%FE"), Err(AppError::BadRequest(ref m)) if m.contains("UTF-8"))
+        );
+        // Not a URL-encoded form: not this check's business.
+        assert_eq!(check_form_text(&headers(&[("content-type", "multipart/form-data; boundary=x")]), b"\0"), Ok(()));
     }
 
     #[test]

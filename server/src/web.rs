@@ -34,6 +34,10 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
     let audit_db = db.clone();
     let system_audit_db = db.clone();
     let throttle: app::api::ssr::SharedThrottle = Default::default();
+    let context = move || {
+        provide_context(db.clone());
+        provide_context(throttle.clone());
+    };
     Router::new()
         .route(
             "/projects/{id}/audit.csv",
@@ -43,16 +47,9 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
             "/admin/audit.csv",
             axum::routing::get(move |session: Session| system_audit_csv(system_audit_db.clone(), session)),
         )
-        .leptos_routes_with_context(
-            &options,
-            routes,
-            move || {
-                provide_context(db.clone());
-                provide_context(throttle.clone());
-            },
-            move || shell(shell_options.clone()),
-        )
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .leptos_routes_with_context(&options, routes, context.clone(), move || shell(shell_options.clone()))
+        // Unknown paths render the not-found page, whose user menu reads the database too.
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .layer(axum::middleware::from_fn(server_fn_error_status))
         .layer(sessions)
         .layer(axum::middleware::from_fn(crate::security::guard_writes))
@@ -92,6 +89,17 @@ async fn server_fn_error_status(request: Request, next: Next) -> Response {
     }
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(body.to_string()))
+}
+
+/// A refusal of a write before it reached its server function: the same JSON a server function's
+/// error has (`{"error", "detail", "message"}`), with the error's status.
+pub(crate) fn refuse_json(error: &AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut body = serde_json::to_value(error).unwrap_or_default();
+    if let Some(object) = body.as_object_mut() {
+        object.insert("message".into(), error.message().into());
+    }
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
 /// A refusal of a plain route: the error's status and message as text.
