@@ -140,6 +140,40 @@ pub async fn verify_login(
     Ok(user)
 }
 
+/// Sets a new password for `username` (the administrator's `jixiao user reset-password`), with
+/// the rules for new passwords; audited without the password itself. Returns the account.
+pub async fn reset_password(db: &DatabaseConnection, username: &str, password: &str) -> Result<user::Model> {
+    let key = domain::input::username_key(username);
+    let found = match username.chars().any(char::is_control) {
+        true => None,
+        false => by_username(db, &key).await?,
+    };
+    let user = found.ok_or(Error::NotFound(EntityKind::User))?;
+    domain::input::new_password(password, &user.username, MIN_PASSWORD_CHARS, MAX_PASSWORD_CHARS)?;
+    let password = password.to_owned();
+    let hash = blocking(move || hash_password(&password)).await?.map_err(|e| Error::Db(DbErr::Custom(e)))?;
+    let txn = write::begin(db).await?;
+    let mut row: user::ActiveModel = user.clone().into();
+    row.password_hash = Set(hash);
+    row.version = Set(user.version + 1);
+    let saved = row.update(&txn).await?;
+    let entry = AuditEntry {
+        at: Utc::now(),
+        user_id: None,
+        username: "（命令行）".to_owned(),
+        entity: EntityKind::User,
+        entity_id: user.id,
+        project_id: None,
+        field: Some(Field::Password),
+        old_value: None,
+        new_value: Some("已重置".to_owned()),
+        action: AuditAction::Update,
+    };
+    audit::record(&txn, entry).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
 async fn log_login(
     conn: &impl ConnectionTrait,
     user: Option<&user::Model>,

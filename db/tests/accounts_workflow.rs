@@ -155,6 +155,20 @@ async fn logins_are_checked_and_audited(t: &TestDb) {
     // Newest first.
     assert_eq!(log[0].at, later);
     assert_eq!(log[0].new_value.as_deref(), Some("密码错误"));
+
+    // An administrator resets the password: the old one stops working, the rules apply.
+    let weak = accounts::reset_password(&t.db, "alice", "weakpassword").await;
+    assert!(matches!(weak, Err(Error::Invalid(Invalid::WeakPassword))), "{weak:?}");
+    let nobody = accounts::reset_password(&t.db, "nobody", "new-pass-2026").await;
+    assert!(matches!(nobody, Err(Error::NotFound(EntityKind::User))), "{nobody:?}");
+    accounts::reset_password(&t.db, "ALICE", "new-pass-2026").await.unwrap();
+    let mut on = users::one(&t.db, f.alice.id).await.unwrap().unwrap().into_active_model();
+    on.active = Set(true);
+    on.update(&t.db).await.unwrap();
+    assert!(matches!(login("alice", PASSWORD, later).await, Err(Error::Login(LoginRefusal::InvalidCredentials))));
+    assert_eq!(login("alice", "new-pass-2026", later).await.unwrap().id, f.alice.id);
+    let reset = audit::all(&t.db).await.unwrap().into_iter().find(|l| l.field.map(|f| f.0) == Some(Field::Password));
+    assert_eq!(reset.and_then(|l| l.new_value).as_deref(), Some("已重置"), "audited, without the password");
 }
 
 fn record(data: &[(&str, &str)], expiry: OffsetDateTime) -> Record {

@@ -163,13 +163,7 @@ pub async fn user_add(db: &db::DatabaseConnection, args: &UserAddArgs) -> anyhow
         ),
         None => None,
     };
-    let password = if args.password_stdin {
-        let mut line = String::new();
-        std::io::stdin().read_line(&mut line).context("无法读取标准输入中的密码")?;
-        line.trim_end_matches(['\r', '\n']).to_owned()
-    } else {
-        rpassword::prompt_password(format!("请输入 {} 的密码：", args.username)).context("无法读取密码")?
-    };
+    let password = read_password(&args.username, args.password_stdin)?;
     let new = db::accounts::NewUser {
         username: args.username.clone(),
         display_name: args.name.clone(),
@@ -179,6 +173,34 @@ pub async fn user_add(db: &db::DatabaseConnection, args: &UserAddArgs) -> anyhow
     };
     let user = db::accounts::create_user(db, new).await.map_err(|e| anyhow!(e.to_string()))?;
     println!("已创建用户 {}（编号 {}，{}）", user.username, user.id, role.label());
+    Ok(())
+}
+
+fn read_password(username: &str, from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).context("无法读取标准输入中的密码")?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    } else {
+        rpassword::prompt_password(format!("请输入 {username} 的密码：")).context("无法读取密码")
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ResetPasswordArgs {
+    /// 用户名 of the account.
+    #[arg(long)]
+    pub username: String,
+    /// Read the new password from standard input (one line) instead of prompting.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+pub async fn reset_password(db: &db::DatabaseConnection, args: &ResetPasswordArgs) -> anyhow::Result<()> {
+    let password = read_password(&args.username, args.password_stdin)?;
+    let user =
+        db::accounts::reset_password(db, &args.username, &password).await.map_err(|e| anyhow!("未重置密码：{e}"))?;
+    println!("已重置用户 {}（编号 {}）的密码", user.username, user.id);
     Ok(())
 }
 

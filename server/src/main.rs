@@ -69,6 +69,8 @@ enum Command {
 enum UserCommand {
     /// Create an account (administrators).
     Add(cli::UserAddArgs),
+    /// Set a new password for an account (e.g. the only administrator forgot theirs).
+    ResetPassword(cli::ResetPasswordArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -154,6 +156,7 @@ async fn with_database(url: &str, command: Command) -> anyhow::Result<()> {
         Command::Demo => cli::load_demo(&db).await?,
         Command::Import(ImportCommand::Targets { text, .. }) => cli::import_store(&db, &text).await?,
         Command::User(UserCommand::Add(args)) => cli::user_add(&db, &args).await?,
+        Command::User(UserCommand::ResetPassword(args)) => cli::reset_password(&db, &args).await?,
         Command::Backup { output } => cli::backup(&db, &output).await?,
         Command::Restore { file } => cli::restore(&db, &file).await?,
         Command::Serve(args) => {

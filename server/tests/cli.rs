@@ -171,3 +171,37 @@ fn backup_and_restore_round_trip() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("不是 jixiao 的数据库备份"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `jixiao user reset-password --username U --password-stdin`: the rules for new passwords
+/// apply, an unknown account is named, and a good password is set.
+#[test]
+fn reset_password_from_the_command_line() {
+    use std::io::Write;
+    let db = std::env::temp_dir().join(format!("jixiao-cli-reset-{}.db", std::process::id()));
+    let url = format!("sqlite://{}?mode=rwc", db.display());
+    assert!(jixiao(&["demo"], Some(&url)).status.success());
+    let reset = |user: &str, password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(["user", "reset-password", "--username", user, "--password-stdin"])
+            .current_dir(root())
+            .env("DATABASE_URL", &url)
+            .env("RUST_LOG", "warn")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = reset("admin", "onlyletters");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("字母和数字"));
+    let out = reset("nobody", "new-admin-pass-1");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("账号不存在"));
+    let out = reset("ADMIN", "new-admin-pass-1");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("已重置用户 admin"));
+    let _ = std::fs::remove_file(&db);
+}
