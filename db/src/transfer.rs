@@ -11,8 +11,8 @@ use crate::entities::{
     project_phase, review_score, target_version, target_version_item, user,
 };
 use sea_orm::{
-    AccessMode, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityName, EntityTrait, IntoActiveModel,
-    IsolationLevel, Iterable, PaginatorTrait, PrimaryKeyToColumn, QueryOrder, TransactionTrait,
+    AccessMode, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, IntoActiveModel, IsolationLevel,
+    Iterable, PaginatorTrait, PrimaryKeyToColumn, QueryOrder, TransactionTrait,
 };
 use std::path::Path;
 
@@ -46,12 +46,19 @@ pub enum TransferError {
 
 type Result<T> = std::result::Result<T, TransferError>;
 
-/// Copies one table, in primary-key order, in chunks.
-async fn copy_table<E>(from: &impl ConnectionTrait, to: &impl ConnectionTrait) -> Result<u64>
+/// Copies one table, in primary-key order, in chunks, into the target transaction: refused when
+/// the target's table already holds rows (the transaction is then dropped, so nothing stays);
+/// on PostgreSQL the id sequence then continues after the largest copied id.
+async fn copy_table<E>(from: &impl ConnectionTrait, to: &impl ConnectionTrait) -> Result<(String, u64)>
 where
     E: EntityTrait,
-    E::Model: IntoActiveModel<E::ActiveModel> + Clone,
+    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Sync,
 {
+    let table = E::default().table_name().to_owned();
+    let existing = E::find().count(to).await?;
+    if existing > 0 {
+        return Err(TransferError::TargetNotEmpty { table, rows: existing });
+    }
     let mut query = E::find();
     for key in E::PrimaryKey::iter() {
         query = query.order_by_asc(key.into_column());
@@ -62,73 +69,14 @@ where
             .exec_without_returning(to)
             .await?;
     }
-    Ok(rows.len() as u64)
-}
-
-/// Refuses a target that already holds rows in any copied table.
-async fn must_be_empty<E>(to: &impl ConnectionTrait) -> Result<()>
-where
-    E: EntityTrait,
-    E::Model: Sync,
-{
-    let rows = E::find().count(to).await?;
-    if rows > 0 {
-        return Err(TransferError::TargetNotEmpty { table: E::default().table_name().to_owned(), rows });
+    if to.get_database_backend() == DbBackend::Postgres {
+        let sql = format!(
+            "SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), \
+             COALESCE((SELECT MAX(id) FROM \"{table}\"), 0) + 1, false)"
+        );
+        to.execute_unprepared(&sql).await?;
     }
-    Ok(())
-}
-
-/// After explicit ids were inserted, PostgreSQL's id sequences must continue after the largest.
-async fn reset_sequence<E: EntityTrait>(to: &impl ConnectionTrait) -> Result<()> {
-    if to.get_database_backend() != DbBackend::Postgres {
-        return Ok(());
-    }
-    let table = E::default().table_name().to_owned();
-    let sql = format!(
-        "SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE((SELECT MAX(id) FROM \"{table}\"), 0) + 1, false)"
-    );
-    to.execute_unprepared(&sql).await?;
-    Ok(())
-}
-
-macro_rules! each_table {
-    ($f:ident, $conn:expr $(, $extra:expr)*) => {{
-        let mut out = Vec::new();
-        out.push(($f::<department::Entity>($conn $(, $extra)*).await?, department::Entity.table_name()));
-        out.push(($f::<fiscal_year::Entity>($conn $(, $extra)*).await?, fiscal_year::Entity.table_name()));
-        out.push(($f::<user::Entity>($conn $(, $extra)*).await?, user::Entity.table_name()));
-        out.push(($f::<project::Entity>($conn $(, $extra)*).await?, project::Entity.table_name()));
-        out.push(($f::<project_phase::Entity>($conn $(, $extra)*).await?, project_phase::Entity.table_name()));
-        out.push(($f::<indicator::Entity>($conn $(, $extra)*).await?, indicator::Entity.table_name()));
-        out.push(($f::<target_version::Entity>($conn $(, $extra)*).await?, target_version::Entity.table_name()));
-        out.push(($f::<target_version_item::Entity>($conn $(, $extra)*).await?, target_version_item::Entity.table_name()));
-        out.push(($f::<monitoring_entry::Entity>($conn $(, $extra)*).await?, monitoring_entry::Entity.table_name()));
-        out.push(($f::<actual_entry::Entity>($conn $(, $extra)*).await?, actual_entry::Entity.table_name()));
-        out.push(($f::<review_score::Entity>($conn $(, $extra)*).await?, review_score::Entity.table_name()));
-        out.push(($f::<indicator_comment::Entity>($conn $(, $extra)*).await?, indicator_comment::Entity.table_name()));
-        out.push(($f::<audit_log::Entity>($conn $(, $extra)*).await?, audit_log::Entity.table_name()));
-        out
-    }};
-}
-
-async fn copy_one<E>(to: &impl ConnectionTrait, from: &impl ConnectionTrait) -> Result<u64>
-where
-    E: EntityTrait,
-    E::Model: IntoActiveModel<E::ActiveModel> + Clone,
-{
-    copy_table::<E>(from, to).await
-}
-
-async fn check_empty<E>(to: &impl ConnectionTrait) -> Result<()>
-where
-    E: EntityTrait,
-    E::Model: Sync,
-{
-    must_be_empty::<E>(to).await
-}
-
-async fn reset<E: EntityTrait>(to: &impl ConnectionTrait) -> Result<()> {
-    reset_sequence::<E>(to).await
+    Ok((table, rows.len() as u64))
 }
 
 /// Copies everything but sessions from `from` into `to` (migrated here; must hold no data).
@@ -141,12 +89,25 @@ pub async fn copy_all(from: &DatabaseConnection, to: &DatabaseConnection) -> Res
         _ => from.begin().await?,
     };
     let target = to.begin().await?;
-    each_table!(check_empty, &target);
-    let counts = each_table!(copy_one, &target, &source);
-    each_table!(reset, &target);
+    // Parents before children, so foreign keys hold at every insert.
+    let tables = vec![
+        copy_table::<department::Entity>(&source, &target).await?,
+        copy_table::<fiscal_year::Entity>(&source, &target).await?,
+        copy_table::<user::Entity>(&source, &target).await?,
+        copy_table::<project::Entity>(&source, &target).await?,
+        copy_table::<project_phase::Entity>(&source, &target).await?,
+        copy_table::<indicator::Entity>(&source, &target).await?,
+        copy_table::<target_version::Entity>(&source, &target).await?,
+        copy_table::<target_version_item::Entity>(&source, &target).await?,
+        copy_table::<monitoring_entry::Entity>(&source, &target).await?,
+        copy_table::<actual_entry::Entity>(&source, &target).await?,
+        copy_table::<review_score::Entity>(&source, &target).await?,
+        copy_table::<indicator_comment::Entity>(&source, &target).await?,
+        copy_table::<audit_log::Entity>(&source, &target).await?,
+    ];
     target.commit().await?;
     source.commit().await?;
-    Ok(Copied { tables: counts.into_iter().map(|(n, table)| (table.to_owned(), n)).collect() })
+    Ok(Copied { tables })
 }
 
 /// A consistent snapshot of `db` into a new SQLite file at `path` (which must not exist): SQLite

@@ -81,25 +81,25 @@ async fn server_fn_error_status(request: Request, next: Next) -> Response {
     if let Ok(status) = StatusCode::from_u16(error.status()) {
         parts.status = status;
     }
-    // The error as data, plus the message a person reads (a script or a form post without
-    // JavaScript sees the Chinese text; the browser's decoder ignores the extra field).
-    let mut body = serde_json::to_value(&error).unwrap_or_default();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(error_json(&error)))
+}
+
+/// The error as data, plus the message a person reads (a script or a form post without
+/// JavaScript sees the Chinese text; the browser's decoder ignores the extra field).
+fn error_json(error: &AppError) -> String {
+    let mut body = serde_json::to_value(error).unwrap_or_default();
     if let Some(object) = body.as_object_mut() {
         object.insert("message".into(), error.message().into());
     }
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(body.to_string()))
+    body.to_string()
 }
 
 /// A refusal of a write before it reached its server function: the same JSON a server function's
 /// error has (`{"error", "detail", "message"}`), with the error's status.
 pub(crate) fn refuse_json(error: &AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut body = serde_json::to_value(error).unwrap_or_default();
-    if let Some(object) = body.as_object_mut() {
-        object.insert("message".into(), error.message().into());
-    }
-    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    (status, [(header::CONTENT_TYPE, "application/json")], error_json(error)).into_response()
 }
 
 /// A refusal of a plain route: the error's status and message as text.

@@ -34,21 +34,23 @@ pub async fn login(username: String, password: String) -> Result<SignedInUser, A
     use super::ssr::{client_address, db, session, SharedThrottle, LOGIN_AT_KEY, USER_KEY};
     use domain::workflow::LoginRefusal;
     let db = db()?;
-    let throttle = use_context::<SharedThrottle>().ok_or_else(|| internal("no login throttle in context"))?;
+    let shared = use_context::<SharedThrottle>().ok_or_else(|| internal("no login throttle in context"))?;
+    // A poisoned lock still holds valid counts.
+    let throttle = || shared.lock().unwrap_or_else(|e| e.into_inner());
     let address = client_address();
     let now = chrono::Utc::now();
-    let check = throttle.lock().unwrap_or_else(|e| e.into_inner()).check(&address, &username, now);
+    let check = throttle().check(&address, &username, now);
     if let Err(minutes_left) = check {
         return Err(AppError::Login(LoginRefusal::Throttled { minutes_left }));
     }
     let user = match db::accounts::verify_login(&db, &username, &password, now).await {
         Ok(user) => {
-            throttle.lock().unwrap_or_else(|e| e.into_inner()).succeeded(&address, &username);
+            throttle().succeeded(&address, &username);
             user
         }
         Err(e) => {
             if matches!(e, db::Error::Login(LoginRefusal::InvalidCredentials)) {
-                throttle.lock().unwrap_or_else(|e| e.into_inner()).failed(&address, &username, now);
+                throttle().failed(&address, &username, now);
             }
             return Err(e.into());
         }

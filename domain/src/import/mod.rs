@@ -492,30 +492,29 @@ fn is_section_heading(line: &Line<'_>) -> bool {
     false
 }
 
+/// Words that open a row closing the indicator part, for both readers (each adds its own).
+const CLOSING_WORDS: &[&str] = &[
+    "合计",
+    "总分",
+    "总计",
+    "评价结论",
+    "存在问题",
+    "改进措施",
+    "项目负责人",
+    "财务负责人",
+    "填报人",
+    "填表人",
+    "注:",
+    "扫一扫",
+    "[下载]",
+];
+
 /// The end of a table's indicator part: a section heading ("（五）…", "第四部分", "四、…") or a
 /// closing row ("合计", "总分", "评价结论", "存在问题", "改进措施", "项目负责人:…").
 fn is_table_end(line: &Line<'_>) -> bool {
-    const CLOSING: &[&str] = &[
-        "合计",
-        "总分",
-        "总计",
-        "评价结论",
-        "存在问题",
-        "改进措施",
-        "项目负责人",
-        "财务负责人",
-        "填报人",
-        "填表人",
-        "审核人",
-        "注:",
-        "说明:",
-        "备注:",
-        "附件:",
-        "扫一扫",
-        "[下载]",
-    ];
+    const CLOSING: &[&str] = &["审核人", "说明:", "备注:", "附件:"];
     let c = half_width(&compact(line.text));
-    if is_section_heading(line) || CLOSING.iter().any(|w| c.starts_with(w)) {
+    if is_section_heading(line) || CLOSING_WORDS.iter().chain(CLOSING).any(|w| c.starts_with(w)) {
         return true;
     }
     let numerals = c.chars().take_while(|ch| CHINESE_NUMERALS.contains(*ch)).count();

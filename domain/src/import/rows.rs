@@ -862,29 +862,16 @@ fn glued_value(name: &str) -> Option<(String, String)> {
 /// A cell that closes the indicator part.
 fn is_closing_cell(cell: &str) -> bool {
     const CLOSING: &[&str] = &[
-        "合计",
-        "总分",
-        "总计",
-        "评价结论",
-        "存在问题",
-        "改进措施",
-        "项目负责人",
-        "财务负责人",
-        "填报人",
-        "填表人",
-        "注:",
         "财政部门审核意见",
         "主管部门审核意见",
         "偏差大或目标未完成",
         // The page around the table: "附件:", "扫一扫在手机打开当前页", "[下载] [打印] [关闭]".
         "附件",
-        "扫一扫",
-        "[下载]",
         "[打印]",
         "[关闭]",
     ];
     let key = label_key(cell);
-    CLOSING.iter().any(|w| key.starts_with(w))
+    super::CLOSING_WORDS.iter().chain(CLOSING).any(|w| key.starts_with(w))
 }
 
 /// Empty template rows: "指标2", "指标3：", "……", "…".
