@@ -23,7 +23,7 @@ export LEPTOS_OUTPUT_NAME=jixiao
 
 step "format and lint (rustfmt; clippy -D warnings for the server and the browser feature sets)"
 cargo fmt --all --check
-cargo clippy -p domain -p migrations -p db -p app -p jixiao --all-targets -- -D warnings
+cargo clippy -p domain -p migrations -p db -p sheets -p app -p jixiao --all-targets -- -D warnings
 cargo clippy -p app --features hydrate -- -D warnings
 
 step "domain (pure rules; also built for wasm32 by the release build)"
@@ -32,11 +32,11 @@ step "import fidelity over the published-table corpus (fixtures/expect; BENCHMAR
 cargo test -p domain --test fidelity -- --nocapture
 # One invocation for the server side: app is built with `ssr` only (through the server), and
 # shared dependencies are compiled once with one feature set.
-step "migrations, persistence (SQLite + PostgreSQL), server CLI and HTTP (app with ssr)"
+step "migrations, persistence and spreadsheets (SQLite + PostgreSQL), server CLI and HTTP (app with ssr)"
 # One test at a time: each #[tokio::test] has its own runtime, while Leptos' SSR spawns onto a
 # process-wide executor; run in parallel, a test's rendering can wait on a runtime that another
 # finished test already shut down (seen as a hang in tests/http.rs).
-cargo test -p migrations -p db -p jixiao -- --test-threads=1
+cargo test -p migrations -p db -p sheets -p jixiao -- --test-threads=1
 
 step "release build (server + WASM)"
 bash scripts/build.sh

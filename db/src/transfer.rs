@@ -7,8 +7,8 @@
 //! transaction, so a failed copy leaves it as it was. The target must hold no data yet.
 
 use crate::entities::{
-    actual_entry, audit_log, department, fiscal_year, indicator, indicator_comment, monitoring_entry, project,
-    project_phase, review_score, target_version, target_version_item, user,
+    actual_entry, audit_log, department, fiscal_year, import_record, indicator, indicator_comment, monitoring_entry,
+    project, project_phase, review_score, target_version, target_version_item, user,
 };
 use sea_orm::{
     AccessMode, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, IntoActiveModel, IsolationLevel,
@@ -104,6 +104,7 @@ pub async fn copy_all(from: &DatabaseConnection, to: &DatabaseConnection) -> Res
         copy_table::<review_score::Entity>(&source, &target).await?,
         copy_table::<indicator_comment::Entity>(&source, &target).await?,
         copy_table::<audit_log::Entity>(&source, &target).await?,
+        copy_table::<import_record::Entity>(&source, &target).await?,
     ];
     target.commit().await?;
     source.commit().await?;

@@ -402,10 +402,12 @@ async fn indicator_targets_use_optimistic_locking(t: &TestDb) {
     assert_eq!(audit::for_project(&t.db, p).await.unwrap().len(), 4);
 }
 
-/// The vocabulary, cycle and accounts migrations revert cleanly and apply again.
+/// The imports, vocabulary, cycle and accounts migrations revert cleanly and apply again.
 async fn accounts_migration_reverts(t: &TestDb) {
     use migrations::MigratorTrait;
     let f = setup(t).await;
+    migrations::Migrator::down(&t.db, Some(1)).await.expect("imports migration reverts");
+    assert!(sheets_records_gone(t).await, "no import_record table");
     migrations::Migrator::down(&t.db, Some(1)).await.expect("vocabulary migration reverts");
     assert_eq!(projects::indicators(&t.db, f.project_id).await.map(|i| i.len()).ok(), Some(17), "same columns");
     migrations::Migrator::down(&t.db, Some(1)).await.expect("cycle migration reverts");
@@ -415,6 +417,11 @@ async fn accounts_migration_reverts(t: &TestDb) {
     db::migrate(&t.db).await.expect("and applies again");
     assert!(projects::indicators(&t.db, f.project_id).await.unwrap().iter().all(|i| i.version == 0));
     assert!(users::all(&t.db).await.unwrap().is_empty());
+}
+
+async fn sheets_records_gone(t: &TestDb) -> bool {
+    use sea_orm::EntityTrait;
+    db::entities::import_record::Entity::find().all(&t.db).await.is_err()
 }
 
 on_both_databases!(

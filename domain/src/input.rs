@@ -38,6 +38,9 @@ pub enum Invalid {
     ScoreAboveWeight { indicator: String, score: Decimal, weight: Decimal },
     #[error("指标“{indicator}”的复核得分须在 0 到 {max} 之间")]
     RescoreOutOfRange { indicator: String, max: Decimal },
+    /// A spreadsheet import that was undone already.
+    #[error("该次导入已撤销")]
+    AlreadyReverted,
     #[error("复核评分须填写理由（不超过{max}字）")]
     RescoreReasonRequired { max: usize },
     /// 运行监控 / 绩效自评 before the targets are approved.

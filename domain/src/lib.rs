@@ -8,6 +8,7 @@ pub mod money;
 pub mod scoring;
 pub mod selfeval;
 pub mod tree;
+pub mod upload;
 pub mod value;
 pub mod vocab;
 pub mod workflow;

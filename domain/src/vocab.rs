@@ -256,6 +256,14 @@ value_set! {
 }
 
 value_set! {
+    /// What a spreadsheet import writes.
+    pub enum ImportKind {
+        /// 绩效自评: 实际完成值, 偏差原因 and the year-end funds.
+        Actuals = ("actuals", "年终实际完成值"),
+    }
+}
+
+value_set! {
     /// What an audit log entry records.
     pub enum AuditAction {
         Create = ("create", "新建"),
@@ -285,6 +293,7 @@ value_set! {
         Comment = ("indicator_comment", "指标意见"),
         Department = ("department", "部门"),
         FiscalYear = ("fiscal_year", "年度"),
+        ImportRecord = ("import_record", "导入记录"),
     }
 }
 

@@ -7,6 +7,7 @@ mod m20260101_000001_foundation;
 mod m20260102_000001_accounts;
 mod m20260103_000001_cycle;
 mod m20260104_000001_vocabulary;
+mod m20260105_000001_imports;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260102_000001_accounts::Migration),
             Box::new(m20260103_000001_cycle::Migration),
             Box::new(m20260104_000001_vocabulary::Migration),
+            Box::new(m20260105_000001_imports::Migration),
         ]
     }
 }

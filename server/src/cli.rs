@@ -89,6 +89,115 @@ pub async fn import_store(db: &db::DatabaseConnection, path: &Path) -> anyhow::R
     Ok(())
 }
 
+/// Which template `jixiao export template` writes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TemplateKind {
+    /// 项目支出绩效自评表: 实际完成值, 偏差原因 and the year-end funds.
+    Selfeval,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TemplateArgs {
+    /// One project, by its id.
+    #[arg(long, conflicts_with = "department", required_unless_present = "department")]
+    pub project: Option<i32>,
+    /// Every project of a department (by name) in --year.
+    #[arg(long, requires = "year")]
+    pub department: Option<String>,
+    /// The fiscal year (with --department).
+    #[arg(long)]
+    pub year: Option<i32>,
+    #[arg(long, value_enum, default_value = "selfeval")]
+    pub kind: TemplateKind,
+    /// Whose access applies (default: the first administrator).
+    #[arg(long = "as")]
+    pub as_user: Option<String>,
+    /// The .xlsx file to write.
+    #[arg(short = 'o', long = "output")]
+    pub output: std::path::PathBuf,
+}
+
+/// The account a command acts as: `--as USER`, else the first administrator.
+async fn acting_user(db: &db::DatabaseConnection, name: Option<&str>) -> anyhow::Result<db::entities::user::Model> {
+    match name {
+        Some(name) => db::store::users::by_username(db, &domain::input::username_key(name))
+            .await?
+            .ok_or_else(|| anyhow!("没有用户“{name}”")),
+        None => db::store::users::all(db)
+            .await?
+            .into_iter()
+            .filter(|u| u.role.0 == Role::Admin)
+            .min_by_key(|u| u.id)
+            .ok_or_else(|| anyhow!("没有系统管理员账号：请用 --as 指定用户")),
+    }
+}
+
+pub async fn export_template(db: &db::DatabaseConnection, args: &TemplateArgs) -> anyhow::Result<()> {
+    let user = acting_user(db, args.as_user.as_deref()).await?;
+    let (scope, year) = match (&args.project, &args.department, args.year) {
+        (Some(id), _, _) => (sheets::template::Scope::Project(*id), None),
+        (None, Some(name), Some(year)) => {
+            let d =
+                db::store::directory::department_by_name(db, name).await?.ok_or_else(|| anyhow!("没有部门“{name}”"))?;
+            (sheets::template::Scope::Department { department_id: d.id, year }, Some(year))
+        }
+        _ => return Err(anyhow!("请用 --project 指定项目，或用 --department 和 --year 指定部门和年度")),
+    };
+    let projects = sheets::template::load(db, &user, scope).await?;
+    let year = year.or(projects.first().map(|p| p.year)).unwrap_or_default();
+    let bytes = match args.kind {
+        TemplateKind::Selfeval => sheets::template::selfeval_workbook(&projects, year)?,
+    };
+    std::fs::write(&args.output, bytes).with_context(|| format!("无法写入 {}", args.output.display()))?;
+    let indicators: usize = projects.iter().map(|p| p.indicators.len()).sum();
+    eprintln!("已写入 {}：{} 个项目，{indicators} 项指标", args.output.display(), projects.len());
+    Ok(())
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ImportActualsArgs {
+    /// The workbook (.xlsx, .xls or .ods).
+    pub file: std::path::PathBuf,
+    /// Print the preview as JSON; store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Whose access applies (default: the first administrator).
+    #[arg(long = "as")]
+    pub as_user: Option<String>,
+}
+
+/// `jixiao import actuals`: prints the report (docs/cli.md); refused (exit 2) when any row has
+/// an error, in which case nothing was stored.
+pub async fn import_actuals(db: &db::DatabaseConnection, args: &ImportActualsArgs) -> anyhow::Result<()> {
+    let user = acting_user(db, args.as_user.as_deref()).await?;
+    let bytes = std::fs::read(&args.file).with_context(|| format!("无法读取 {}", args.file.display()))?;
+    let name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let parsed = sheets::actuals::read(&bytes, &sheets::Limits::default()).map_err(|e| anyhow!("{name}：{e}"))?;
+    let report = sheets::actuals::apply(db, &user, &name, &parsed, args.dry_run).await?;
+    print_json(&report)?;
+    if report.counts.errors > 0 {
+        for p in report.problems.iter().filter(|p| p.severity == sheets::actuals::Severity::Error) {
+            eprintln!("{p}");
+        }
+        return Err(anyhow!("{} 个错误，未写入任何数据", report.counts.errors));
+    }
+    Ok(())
+}
+
+/// `jixiao import revert ID`: undoes a committed import.
+pub async fn import_revert(db: &db::DatabaseConnection, id: i32, as_user: Option<&str>) -> anyhow::Result<()> {
+    let user = acting_user(db, as_user).await?;
+    let report = sheets::actuals::revert(db, &user, id).await?;
+    print_json(&report)?;
+    if !report.committed {
+        for p in &report.problems {
+            eprintln!("{p}");
+        }
+        return Err(anyhow!("撤销未执行，数据未改动"));
+    }
+    Ok(())
+}
+
 fn print_copied(copied: &db::transfer::Copied) {
     for (table, rows) in &copied.tables {
         println!("  {table:<20} {rows} 行");

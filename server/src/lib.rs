@@ -2,5 +2,6 @@
 #![recursion_limit = "512"]
 
 pub mod cli;
+pub mod files;
 pub mod security;
 pub mod web;

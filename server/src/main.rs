@@ -39,6 +39,9 @@ enum Command {
     /// Import data.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Export spreadsheets.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -90,6 +93,22 @@ enum ImportCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Import year-end actuals (实际完成值, 偏差原因, funds) from a workbook; prints the report as JSON.
+    Actuals(cli::ImportActualsArgs),
+    /// Undo a committed actuals import (while 绩效自评 is still open); prints the report as JSON.
+    Revert {
+        /// The import's id (`import_id` in the report).
+        id: i32,
+        /// Whose access applies (default: the first administrator).
+        #[arg(long = "as")]
+        as_user: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportCommand {
+    /// The workbook a department fills in (xlsx), for one project or a department and year.
+    Template(cli::TemplateArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -155,6 +174,11 @@ async fn with_database(url: &str, command: Command) -> anyhow::Result<()> {
         Command::Migrate => println!("数据库迁移已完成：{}", cli::redact(url)),
         Command::Demo => cli::load_demo(&db).await?,
         Command::Import(ImportCommand::Targets { text, .. }) => cli::import_store(&db, &text).await?,
+        Command::Import(ImportCommand::Actuals(args)) => cli::import_actuals(&db, &args).await?,
+        Command::Import(ImportCommand::Revert { id, as_user }) => {
+            cli::import_revert(&db, id, as_user.as_deref()).await?
+        }
+        Command::Export(ExportCommand::Template(args)) => cli::export_template(&db, &args).await?,
         Command::User(UserCommand::Add(args)) => cli::user_add(&db, &args).await?,
         Command::User(UserCommand::ResetPassword(args)) => cli::reset_password(&db, &args).await?,
         Command::Backup { output } => cli::backup(&db, &output).await?,
@@ -206,5 +230,27 @@ mod tests {
         let cli = Cli::try_parse_from(["jixiao", "import", "targets", "--text", "t.txt", "--dry-run"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Import(ImportCommand::Targets { dry_run: true, .. }))));
         assert!(Cli::try_parse_from(["jixiao", "import", "targets"]).is_err());
+        let cli = Cli::try_parse_from(["jixiao", "import", "actuals", "a.xlsx", "--dry-run", "--as", "dept"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Import(ImportCommand::Actuals(cli::ImportActualsArgs { dry_run: true, .. })))
+        ));
+        let cli = Cli::try_parse_from([
+            "jixiao",
+            "export",
+            "template",
+            "--department",
+            "县电子政务办",
+            "--year",
+            "2021",
+            "--kind",
+            "selfeval",
+            "-o",
+            "t.xlsx",
+        ])
+        .unwrap();
+        assert!(matches!(cli.command, Some(Command::Export(ExportCommand::Template(_)))));
+        assert!(Cli::try_parse_from(["jixiao", "export", "template", "--department", "X", "-o", "t.xlsx"]).is_err());
+        assert!(Cli::try_parse_from(["jixiao", "export", "template", "-o", "t.xlsx"]).is_err());
     }
 }

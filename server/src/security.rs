@@ -38,12 +38,16 @@ pub async fn guard_writes(request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
     }
-    if let Err(e) = check_write(request.headers()) {
+    // Spreadsheet uploads may be larger than any form; their size is checked here too, before
+    // the body is read.
+    let max =
+        if request.uri().path() == crate::files::UPLOAD_PATH { crate::files::upload_limit() } else { MAX_BODY_BYTES };
+    if let Err(e) = check_write_limit(request.headers(), max) {
         return crate::web::refuse_json(&e);
     }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
-        return crate::web::refuse_json(&AppError::TooLarge { max_kib: MAX_BODY_BYTES / 1024 });
+    let Ok(bytes) = axum::body::to_bytes(body, max).await else {
+        return crate::web::refuse_json(&AppError::TooLarge { max_kib: max / 1024 });
     };
     if let Err(e) = check_form_text(&parts.headers, &bytes) {
         return crate::web::refuse_json(&e);
@@ -80,6 +84,11 @@ pub fn check_form_text(headers: &HeaderMap, body: &[u8]) -> Result<(), AppError>
 
 /// The header checks of [`guard_writes`], as a pure function of the request headers.
 pub fn check_write(headers: &HeaderMap) -> Result<(), AppError> {
+    check_write_limit(headers, MAX_BODY_BYTES)
+}
+
+/// [`check_write`] with a body limit of `max` bytes.
+pub fn check_write_limit(headers: &HeaderMap, max: usize) -> Result<(), AppError> {
     let text = |name: header::HeaderName| headers.get(name).map(|v| v.to_str().unwrap_or("\u{fffd}"));
     if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
         if !matches!(site, "same-origin" | "none") {
@@ -94,8 +103,8 @@ pub fn check_write(headers: &HeaderMap) -> Result<(), AppError> {
         }
     }
     if let Some(length) = text(header::CONTENT_LENGTH) {
-        if !matches!(length.parse::<usize>(), Ok(n) if n <= MAX_BODY_BYTES) {
-            return Err(AppError::TooLarge { max_kib: MAX_BODY_BYTES / 1024 });
+        if !matches!(length.parse::<usize>(), Ok(n) if n <= max) {
+            return Err(AppError::TooLarge { max_kib: max / 1024 });
         }
     }
     let media_type = text(header::CONTENT_TYPE).unwrap_or("").split(';').next().unwrap_or("").trim();

@@ -33,6 +33,7 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
     let shell_options = options.clone();
     let audit_db = db.clone();
     let system_audit_db = db.clone();
+    let files_db = db.clone();
     let throttle: app::api::ssr::SharedThrottle = Default::default();
     let context = move || {
         provide_context(db.clone());
@@ -47,6 +48,7 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
             "/admin/audit.csv",
             axum::routing::get(move |session: Session| system_audit_csv(system_audit_db.clone(), session)),
         )
+        .merge(crate::files::routes(files_db))
         .leptos_routes_with_context(&options, routes, context.clone(), move || shell(shell_options.clone()))
         // Unknown paths render the not-found page, whose user menu reads the database too.
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
@@ -97,24 +99,24 @@ fn error_json(error: &AppError) -> String {
 
 /// A refusal of a write before it reached its server function: the same JSON a server function's
 /// error has (`{"error", "detail", "message"}`), with the error's status.
-pub(crate) fn refuse_json(error: &AppError) -> Response {
+pub fn refuse_json(error: &AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, [(header::CONTENT_TYPE, "application/json")], error_json(error)).into_response()
 }
 
 /// A refusal of a plain route: the error's status and message as text.
-pub(crate) fn refuse(error: &AppError) -> Response {
+pub fn refuse(error: &AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], error.message()).into_response()
 }
 
-fn internal(what: &str, e: impl std::fmt::Display) -> Response {
+pub fn internal(what: &str, e: impl std::fmt::Display) -> Response {
     tracing::error!("{what}: {e}");
     refuse(&AppError::Internal)
 }
 
 /// The signed-in user of a plain route, or the refusal to send.
-async fn signed_in(db: &db::DatabaseConnection, session: &Session) -> Result<db::entities::user::Model, Response> {
+pub async fn signed_in(db: &db::DatabaseConnection, session: &Session) -> Result<db::entities::user::Model, Response> {
     match app::api::ssr::user_from_session(db, session).await {
         Ok(Some(u)) => Ok(u),
         Ok(None) => Err(refuse(&AppError::NotSignedIn)),

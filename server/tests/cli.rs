@@ -205,3 +205,76 @@ fn reset_password_from_the_command_line() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("已重置用户 admin"));
     let _ = std::fs::remove_file(&db);
 }
+
+/// `jixiao export template` writes the department's workbook; `jixiao import actuals` previews
+/// it as JSON and refuses (exit 2, nothing stored) while the targets are not yet approved; a file
+/// that is not a spreadsheet and an unknown `--as` user are named.
+#[test]
+fn export_template_and_import_actuals() {
+    let dir = std::env::temp_dir().join(format!("jixiao-cli-sheets-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("live.db").display());
+    assert!(jixiao(&["demo"], Some(&url)).status.success());
+    let book = dir.join("自评表.xlsx");
+    let out = jixiao(
+        &[
+            "export",
+            "template",
+            "--department",
+            "阿合奇县电子政务办公室",
+            "--year",
+            "2021",
+            "--as",
+            "akqi",
+            "-o",
+            book.to_str().unwrap(),
+        ],
+        Some(&url),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 个项目"));
+    assert!(std::fs::read(&book).unwrap().starts_with(b"PK"));
+
+    // The untouched template changes nothing.
+    let out = jixiao(&["import", "actuals", book.to_str().unwrap(), "--dry-run", "--as", "akqi"], Some(&url));
+    let report = json(&out);
+    assert_eq!(report["counts"]["rows_read"], 17);
+    assert_eq!(report["counts"]["rows_changed"], 0);
+    assert_eq!(report["rows"][0]["place"], "政府网站维护费及业务经费!第8行");
+
+    // A sheet of another system, matched by names.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["项目名称", "三级指标", "实际完成值"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["政府网站维护费及业务经费", "维护网站数量", "1个"].iter().enumerate() {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    let book = dir.join("汇总.xlsx");
+    wb.save(&book).unwrap();
+    let out = jixiao(&["import", "actuals", book.to_str().unwrap(), "--dry-run", "--as", "akqi"], Some(&url));
+    assert_eq!(out.status.code(), Some(2), "the targets are not approved yet");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(report["committed"], false);
+    assert_eq!(report["format"], "xlsx");
+    assert_eq!(report["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(report["rows"][0]["indicator"], "维护网站数量");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Sheet1!C2：绩效自评须在目标申报批复后才能填报"), "{err}");
+    assert!(err.contains("未写入任何数据"), "{err}");
+
+    let out = jixiao(&["import", "actuals", "fixtures/README.md", "--as", "akqi"], Some(&url));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("README.md：不是电子表格文件"));
+    let out = jixiao(&["import", "actuals", book.to_str().unwrap(), "--as", "nobody"], Some(&url));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("没有用户“nobody”"));
+    // Another department's template is refused before anything is written.
+    let out =
+        jixiao(&["export", "template", "--project", "999", "-o", dir.join("x.xlsx").to_str().unwrap()], Some(&url));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("项目不存在"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

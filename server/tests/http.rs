@@ -1198,3 +1198,134 @@ async fn hostile_input_sqlite() {
 async fn hostile_input_postgres() {
     hostile_input(TestDb::postgres().await.unwrap()).await;
 }
+
+async fn send_raw(app: &App, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    (status, headers, axum::body::to_bytes(res.into_body(), 10 << 20).await.unwrap().to_vec())
+}
+
+fn upload(uri: &str, cookie: Option<&str>, file_name: &str, bytes: &[u8]) -> Request<Body> {
+    let boundary = "jixiaoBoundary7MA4YWxkTrZu0gW";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut req = Request::post(uri).header("content-type", format!("multipart/form-data; boundary={boundary}"));
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::from(body)).unwrap()
+}
+
+/// The template download, the upload's preview and commit, the import's report and its revert
+/// over HTTP, each refused to whoever may not: anonymous visitors, another department, a file
+/// that is not the previewed one, a body over the limit.
+#[tokio::test]
+async fn spreadsheet_files_over_http() {
+    use db::cycle::transition;
+    use domain::workflow::{Action, Phase, SubmitCheck};
+    let app = demo_app().await;
+    let db = app.db.db.clone();
+    let akqi = login(&app, "akqi", "jixiao-akqi-2021").await;
+    let jiaoyu = login(&app, "jiaoyu", "jiaoyu-pass-1").await;
+
+    let mut req = Request::get("/export/template.xlsx?project=1");
+    req = req.header(header::COOKIE, &akqi);
+    let (status, headers, bytes) = send_raw(&app, req.body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(bytes.starts_with(b"PK"));
+    let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(disposition.starts_with("attachment;") && disposition.contains("filename*=UTF-8''"), "{disposition}");
+    let dept = db::store::projects::one(&db, 1).await.unwrap().unwrap().project.department_id;
+    for (uri, cookie, expected) in [
+        ("/export/template.xlsx?project=1".to_owned(), None, StatusCode::UNAUTHORIZED),
+        ("/export/template.xlsx?project=1".to_owned(), Some(&jiaoyu), StatusCode::FORBIDDEN),
+        (format!("/export/template.xlsx?department={dept}&year=2021"), Some(&jiaoyu), StatusCode::FORBIDDEN),
+        (format!("/export/template.xlsx?department={dept}&year=2021"), Some(&akqi), StatusCode::OK),
+        ("/export/template.xlsx".to_owned(), Some(&akqi), StatusCode::BAD_REQUEST),
+    ] {
+        let mut req = Request::get(uri.as_str());
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c.as_str());
+        }
+        let (status, _, _) = send_raw(&app, req.body(Body::empty()).unwrap()).await;
+        assert_eq!(status, expected, "{uri}");
+    }
+
+    // Targets approved, then a filled template.
+    let user = |name: &'static str| {
+        let db = db.clone();
+        async move { db::store::users::by_username(&db, name).await.unwrap().unwrap() }
+    };
+    let (dept_user, finance) = (user("akqi").await, user("caizheng").await);
+    let passed = SubmitCheck::passed();
+    for (u, action) in [(&dept_user, Action::Submit), (&finance, Action::Approve)] {
+        let actor = db::accounts::actor(u);
+        transition::apply(&db, &actor, u, 1, Phase::Declaration, &action, Some(&passed), None).await.unwrap();
+    }
+    let mut projects = sheets::template::load(&db, &dept_user, sheets::template::Scope::Project(1)).await.unwrap();
+    for ind in projects[0].indicators.iter_mut().take(2) {
+        ind.actual = Some(ind.target.trim_start_matches(['≥', '≤', '=']).to_owned());
+    }
+    let filled = sheets::template::selfeval_workbook(&projects, 2021).unwrap();
+
+    let reply = send(&app, upload("/import/actuals", Some(&akqi), "自评表.xlsx", &filled)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let preview: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(preview["dry_run"], true);
+    assert_eq!(preview["counts"]["rows_changed"], 2);
+    assert_eq!(preview["file_name"], "自评表.xlsx");
+    let sha = preview["sha256"].as_str().unwrap().to_owned();
+
+    let refused = [
+        (upload("/import/actuals", None, "a.xlsx", &filled), StatusCode::UNAUTHORIZED, "请先登录"),
+        (
+            upload("/import/actuals?commit=0000", Some(&akqi), "a.xlsx", &filled),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "与预览时的不同",
+        ),
+        (
+            upload("/import/actuals", Some(&akqi), "a.pdf", b"%PDF-1.7"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "不是电子表格文件",
+        ),
+    ];
+    for (req, status, message) in refused {
+        let reply = send(&app, req).await;
+        assert_eq!(reply.status, status, "{}", reply.body);
+        assert!(reply.body.contains(message), "{}", reply.body);
+    }
+    let mut big = upload("/import/actuals", Some(&akqi), "a.xlsx", b"PK");
+    big.headers_mut().insert(header::CONTENT_LENGTH, (30u64 << 20).into());
+    let reply = send(&app, big).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "refused before the body is read: {}", reply.body);
+    // Another department's rows are refused and nothing is stored.
+    let reply = send(&app, upload("/import/actuals", Some(&jiaoyu), "a.xlsx", &filled)).await;
+    let other: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(other["committed"], false);
+    assert!(other["problems"][0]["message"].as_str().unwrap().contains("无权导入"));
+
+    let reply = send(&app, upload(&format!("/import/actuals?commit={sha}"), Some(&akqi), "自评表.xlsx", &filled)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let done: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(done["committed"], true);
+    let id = done["import_id"].as_i64().unwrap();
+
+    let history = call(&app, "import_history", "", Some(&akqi)).await;
+    assert!(history.body.contains("自评表.xlsx") && history.body.contains(&sha), "{}", history.body);
+    assert_eq!(call(&app, "import_history", "", Some(&jiaoyu)).await.body, "[]");
+    let report = get(&app, &format!("/imports/{id}/report.json"), Some(&akqi)).await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(report.body.contains(&sha));
+    assert_eq!(get(&app, &format!("/imports/{id}/report.json"), Some(&jiaoyu)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(call(&app, "revert_import", &format!("id={id}"), Some(&jiaoyu)).await.status, StatusCode::NOT_FOUND);
+    let reverted = call(&app, "revert_import", &format!("id={id}"), Some(&akqi)).await;
+    assert_eq!(reverted.status, StatusCode::OK, "{}", reverted.body);
+    assert!(reverted.body.contains("\"committed\":true"), "{}", reverted.body);
+    let page = get(&app, "/imports", Some(&akqi)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("批量导入年终实际完成值") && page.body.contains("由 akqi 撤销"), "{}", page.body);
+}

@@ -46,6 +46,9 @@ pub enum AppError {
     /// A request body larger than the server accepts.
     #[error("提交的内容过大（上限 {max_kib} KB）")]
     TooLarge { max_kib: usize },
+    /// An uploaded file that cannot be read at all (not a spreadsheet, encrypted, damaged, too big).
+    #[error("{0}")]
+    Upload(String),
     /// The browser could not reach the server or read its answer.
     #[error("无法连接服务器，请检查网络后重试")]
     Unreachable,
@@ -64,7 +67,7 @@ impl AppError {
             AppError::UnsupportedMediaType => 415,
             AppError::TooLarge { .. } => 413,
             AppError::Refused(r) if r.is_forbidden() => 403,
-            AppError::Refused(_) | AppError::Invalid(_) => 422,
+            AppError::Refused(_) | AppError::Invalid(_) | AppError::Upload(_) => 422,
             AppError::NotFound(_) => 404,
             AppError::Stale => 409,
             AppError::BadRequest(_) => 400,

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod content;
 pub mod cycle;
 pub mod error;
+pub mod imports;
 pub mod projects;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -16,5 +17,6 @@ pub use auth::*;
 pub use content::*;
 pub use cycle::*;
 pub use error::AppError;
+pub use imports::*;
 pub use projects::*;
 pub use workflow::*;

@@ -1,12 +1,14 @@
 //! One module per page.
 
 mod admin;
+mod imports;
 mod login;
 mod not_found;
 mod project;
 mod project_list;
 
 pub use admin::AdminPage;
+pub use imports::ImportPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use project::ProjectPage;

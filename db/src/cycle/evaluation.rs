@@ -20,7 +20,7 @@ use domain::value::{parse_actual_with, ValueKind};
 use domain::vocab::{AuditAction, EntityKind, Field, QualitativeGrade};
 use domain::workflow::{can_rescore, validate_reason, ActionKind, Phase, SubmitCheck};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Set};
 use std::collections::HashMap;
 
 /// The longest text in an evaluation field.
@@ -157,7 +157,20 @@ pub async fn save_actual(
     expected_version: i32,
 ) -> Result<actual_entry::Model> {
     let txn = write::begin(db).await?;
-    let (ind, project) = access::indicator_for_edit(&txn, user, indicator_id, Phase::SelfEvaluation).await?;
+    let saved = save_actual_in(&txn, user, indicator_id, input, expected_version).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// [`save_actual`] inside the caller's transaction (a spreadsheet import applies many rows in one).
+pub async fn save_actual_in(
+    txn: &DatabaseTransaction,
+    user: &user::Model,
+    indicator_id: i32,
+    input: &ActualInput,
+    expected_version: i32,
+) -> Result<actual_entry::Model> {
+    let (ind, project) = access::indicator_for_edit(txn, user, indicator_id, Phase::SelfEvaluation).await?;
     let actual_text = input::text(input.actual_text.as_deref(), Field::ActualText, 200)?;
     let parsed = match &actual_text {
         None => None,
@@ -176,7 +189,7 @@ pub async fn save_actual(
         }
     };
     let grade_score = input::non_negative(input.grade_score, Field::GradeScore)?;
-    let weight = store::versions::current_weight(&txn, &ind).await?;
+    let weight = store::versions::current_weight(txn, &ind).await?;
     if let (Some(score), Some(weight)) = (grade_score, weight) {
         if score > weight {
             return Err(
@@ -186,7 +199,7 @@ pub async fn save_actual(
     }
     let evidence = input::text(input.evidence.as_deref(), Field::Evidence, MAX_CHARS)?;
     let explanation = input::text(input.explanation.as_deref(), Field::Explanation, MAX_CHARS)?;
-    let existing = store::actuals::of_indicator(&txn, indicator_id).await?;
+    let existing = store::actuals::of_indicator(txn, indicator_id).await?;
     let old = existing.as_ref();
     let now = Utc::now();
     use actual_entry::Column as C;
@@ -206,9 +219,7 @@ pub async fn save_actual(
         .set(C::UpdatedAt, now);
     let keys = vec![(C::IndicatorId, indicator_id.into()), (C::ProjectId, project.id.into())];
     let audit = Audit { user, at: now, kind: EntityKind::ActualEntry, project_id: Some(project.id), action: None };
-    let saved = write::upsert(&txn, existing, expected_version, keys, changes, audit).await?;
-    txn.commit().await?;
-    Ok(saved.row)
+    Ok(write::upsert(txn, existing, expected_version, keys, changes, audit).await?.row)
 }
 
 /// Saves the project's 年初预算数 / 全年预算数 / 全年执行数 (万元) and the execution explanation as
@@ -221,7 +232,20 @@ pub async fn save_year_end_funds(
     expected_version: i32,
 ) -> Result<project::Model> {
     let txn = write::begin(db).await?;
-    let p = access::project_for_edit(&txn, user, project_id, Phase::SelfEvaluation).await?;
+    let saved = save_year_end_funds_in(&txn, user, project_id, input, expected_version).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// [`save_year_end_funds`] inside the caller's transaction.
+pub async fn save_year_end_funds_in(
+    txn: &DatabaseTransaction,
+    user: &user::Model,
+    project_id: i32,
+    input: &YearEndFunds,
+    expected_version: i32,
+) -> Result<project::Model> {
+    let p = access::project_for_edit(txn, user, project_id, Phase::SelfEvaluation).await?;
     let initial = input::non_negative(input.budget_initial, Field::BudgetInitial)?;
     let budget = input::non_negative(input.budget_full_year, Field::BudgetFullYear)?;
     let executed = input::non_negative(input.executed_full_year, Field::ExecutedFullYear)?;
@@ -233,9 +257,7 @@ pub async fn save_year_end_funds(
         .field(Field::ExecutedFullYear, C::ExecutedFullYear, p.executed_full_year.map(normalized), executed.map(Amount))
         .field(Field::ExecutionExplanation, C::ExecutionExplanation, p.execution_explanation.clone(), explanation);
     let audit = Audit { user, at: Utc::now(), kind: EntityKind::Project, project_id: Some(p.id), action: None };
-    let saved = write::upsert(&txn, Some(p), expected_version, vec![], changes, audit).await?;
-    txn.commit().await?;
-    Ok(saved.row)
+    Ok(write::upsert(txn, Some(p), expected_version, vec![], changes, audit).await?.row)
 }
 
 /// Records the finance bureau's score for one indicator, with the reason, as `user`. Allowed

@@ -4,6 +4,7 @@ pub mod actual_entry;
 pub mod audit_log;
 pub mod department;
 pub mod fiscal_year;
+pub mod import_record;
 pub mod indicator;
 pub mod indicator_comment;
 pub mod monitoring_entry;

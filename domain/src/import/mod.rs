@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::value::Target;
 use lines::{compact, half_width, strip_trailing_paren, Line};
+pub use norm::name_key;
 
 /// Everything read from one text.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

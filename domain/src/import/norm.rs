@@ -131,6 +131,21 @@ pub(super) fn for_matching(s: &str) -> String {
     matching_chars(s).into_iter().map(|(c, _)| c).collect()
 }
 
+/// A name as a key for matching names typed by different people: no whitespace, full-width
+/// letters, digits and brackets half-width, traditional characters simplified, pinyin
+/// annotations dropped. "受益群众 满意度（%）" and "受益群眾滿意度(%)" have the same key.
+pub fn name_key(s: &str) -> String {
+    let half: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    for_matching(&half)
+}
+
 /// The characters of [`for_matching`], each with the index (in `s.chars()`) of the character it
 /// came from, so that a match in the key can be mapped back to the text as written.
 pub(super) fn matching_chars(s: &str) -> Vec<(char, usize)> {

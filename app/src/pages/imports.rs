@@ -1,0 +1,366 @@
+//! 批量导入: download the 自评表 template, upload the filled workbook with a progress bar, see
+//! the preview (every row old → new with its score, every problem at its cell), commit it, and
+//! the history of imports with their reports and 撤销.
+
+use crate::api::{import_history, template_links, ImportRecordRow, Report, RevertImport, TemplateLink};
+use crate::components::{use_hydrated, ErrorNotice};
+use domain::upload::Severity;
+use leptos::prelude::*;
+
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let links = Resource::new(|| (), |_| template_links());
+    let reload = RwSignal::new(0u32);
+    let history = Resource::new(move || reload.get(), |_| import_history());
+    let hydrated = use_hydrated();
+    let on_change = move || reload.update(|n| *n += 1);
+    view! {
+        <div class="imports" data-hydrated=move || if hydrated.get() { "true" } else { "false" }>
+            <h1>"批量导入年终实际完成值"</h1>
+            <p class="lead">
+                "下载绩效自评表模板，在 Excel / WPS 中填写黄色单元格（实际完成值、偏差原因分析及改进措施、全年预算数与执行数），"
+                "上传后先预览：每一行的原值与新值、得分和问题都会列出；确认无误后一次导入，出错时不写入任何数据。"
+            </p>
+            <section class="card" id="templates">
+                <h2>"1. 下载模板"</h2>
+                <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+                    {move || Suspend::new(async move {
+                        match links.await {
+                            Ok(list) if list.is_empty() => view! { <p class="empty-state">"没有可下载模板的项目。"</p> }.into_any(),
+                            Ok(list) => view! { <TemplateList links=list/> }.into_any(),
+                            Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+            <section class="card" id="upload">
+                <h2>"2. 上传并预览"</h2>
+                <Uploader on_committed=on_change/>
+            </section>
+            <section class="card" id="history">
+                <h2>"导入记录"</h2>
+                <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+                    {move || Suspend::new(async move {
+                        match history.await {
+                            Ok(rows) if rows.is_empty() => view! { <p class="empty-state">"还没有导入记录。"</p> }.into_any(),
+                            Ok(rows) => view! { <History rows=rows on_reverted=on_change/> }.into_any(),
+                            Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn TemplateList(links: Vec<TemplateLink>) -> impl IntoView {
+    view! {
+        <ul class="template-links">
+            {links.into_iter().map(|l| view! {
+                <li>
+                    <a href=l.href.clone() download="" data-testid="template-link">
+                        {format!("{} · {}年度绩效自评表（{} 个项目）", l.department, l.year, l.projects)}
+                    </a>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// What the uploader is doing.
+#[derive(Clone, Debug, PartialEq)]
+enum Stage {
+    Idle,
+    Uploading(u32),
+    Checking,
+}
+
+#[component]
+fn Uploader(on_committed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let form = NodeRef::<leptos::html::Form>::new();
+    let stage = RwSignal::new(Stage::Idle);
+    let preview = RwSignal::new(None::<Report>);
+    let done = RwSignal::new(None::<Report>);
+    let error = RwSignal::new(None::<String>);
+    let send = move |commit: Option<String>| {
+        error.set(None);
+        done.set(None);
+        if commit.is_none() {
+            preview.set(None);
+        }
+        stage.set(Stage::Uploading(0));
+        let url = match &commit {
+            Some(sha) => format!("/import/actuals?commit={sha}"),
+            None => "/import/actuals".to_owned(),
+        };
+        let finish = move |result: Result<Report, String>| {
+            stage.set(Stage::Idle);
+            match result {
+                Ok(report) if report.committed => {
+                    preview.set(None);
+                    done.set(Some(report));
+                    on_committed();
+                }
+                Ok(report) => preview.set(Some(report)),
+                Err(message) => error.set(Some(message)),
+            }
+        };
+        let progress = move |percent: u32| {
+            stage.set(if percent >= 100 { Stage::Checking } else { Stage::Uploading(percent) });
+        };
+        #[cfg(feature = "hydrate")]
+        match form.get_untracked() {
+            Some(f) => post_form(&f, &url, progress, finish),
+            None => finish(Err(crate::api::AppError::Unreachable.message())),
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (url, progress, finish, form);
+    };
+    view! {
+        <form node_ref=form class="upload-form" method="post" action="/import/actuals" enctype="multipart/form-data"
+            on:submit=move |ev| { ev.prevent_default(); send(None); }>
+            <label class="drop-zone">
+                <input type="file" name="file" accept=".xlsx,.xls,.ods" required data-testid="upload-file"
+                    on:change=move |_| { preview.set(None); done.set(None); error.set(None); }/>
+                <span>"把填好的 .xlsx / .xls / .ods 文件拖到这里，或点击选择文件（不超过 20 MB）"</span>
+            </label>
+            <button type="submit" class="btn" disabled=move || stage.get() != Stage::Idle>"上传并预览"</button>
+        </form>
+        {move || match stage.get() {
+            Stage::Idle => None,
+            Stage::Uploading(p) => Some(view! {
+                <div class="upload-progress" data-testid="upload-progress">
+                    <progress max="100" value=p.to_string()></progress>
+                    <span>{format!("正在上传 {p}%")}</span>
+                </div>
+            }.into_any()),
+            Stage::Checking => Some(view! {
+                <div class="upload-progress" data-testid="upload-progress">
+                    <progress></progress>
+                    <span>"已上传，正在逐行检查…"</span>
+                </div>
+            }.into_any()),
+        }}
+        {move || error.get().map(|m| view! {
+            <div class="notice notice-error" role="alert" data-testid="upload-error"><strong>"无法导入："</strong>{m}</div>
+        })}
+        {move || done.get().map(|r| view! {
+            <div class="notice notice-success" role="status" data-testid="import-done">
+                {format!("已导入：写入 {} 项（导入记录编号 {}）。", r.counts.rows_changed, r.import_id.unwrap_or_default())}
+                <ProjectTotals report=r.clone()/>
+            </div>
+        })}
+        {move || preview.get().map(|r| view! { <Preview report=r on_commit=move |sha| send(Some(sha))/> })}
+    }
+}
+
+#[component]
+fn ProjectTotals(report: Report) -> impl IntoView {
+    let grade = |g: Option<domain::vocab::Grade>| g.map_or("—", |g| g.label());
+    view! {
+        <table class="data-table totals">
+            <thead><tr><th>"项目"</th><th class="num">"原得分"</th><th class="num">"导入后得分"</th><th>"等级"</th></tr></thead>
+            <tbody>
+                {report.projects.into_iter().map(|p| view! {
+                    <tr>
+                        <td>{p.project}</td>
+                        <td class="num">{format!("{:.2}", p.old_total)}</td>
+                        <td class="num" data-testid="new-total">{format!("{:.2}", p.new_total)}</td>
+                        <td>{format!("{} → {}", grade(p.old_grade), grade(p.new_grade))}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn Preview(report: Report, on_commit: impl Fn(String) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let only_problems = RwSignal::new(false);
+    let c = report.counts;
+    let problem_rows: Vec<(String, u32)> = report.problems.iter().filter_map(|p| sheet_row(&p.place)).collect();
+    let sha = report.sha256.clone();
+    let can_commit = c.errors == 0 && c.rows_changed > 0;
+    let rows = report.rows.clone();
+    view! {
+        <div class="preview" data-testid="preview">
+            <p class="summary" data-testid="preview-summary">
+                {format!("《{}》：读取 {} 行，将写入 {} 项；错误 {} 个，提示 {} 个。", report.file_name, c.rows_read, c.rows_changed, c.errors, c.warnings)}
+            </p>
+            {(!report.problems.is_empty()).then(|| view! {
+                <ul class="problems" data-testid="problems">
+                    {report.problems.iter().map(|p| view! {
+                        <li class=if p.severity == Severity::Error { "problem problem-error" } else { "problem problem-warning" }>
+                            {if p.severity == Severity::Error { "错误 " } else { "提示 " }}{p.to_string()}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {report.notes.iter().map(|n| view! { <p class="muted">{n.clone()}</p> }).collect_view()}
+            <ProjectTotals report=report.clone()/>
+            <label class="filter"><input type="checkbox" on:change=move |ev| only_problems.set(event_target_checked(&ev))/>" 只看有变化或有问题的行"</label>
+            <table class="data-table preview-rows">
+                <thead>
+                    <tr>
+                        <th>"位置"</th><th>"项目"</th><th>"三级指标"</th><th>"原实际完成值"</th><th>"新实际完成值"</th>
+                        <th>"偏差原因分析及改进措施"</th><th class="num">"分值"</th><th class="num">"得分"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|r| {
+                        let has_problem = sheet_row(&r.place).is_some_and(|here| problem_rows.contains(&here));
+                        let class = match (has_problem, r.changed) {
+                            (true, _) => "row-error",
+                            (false, true) => "row-changed",
+                            _ => "",
+                        };
+                        let quiet = !has_problem && !r.changed;
+                        let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_owned());
+                        view! {
+                            <tr class=class style:display=move || if quiet && only_problems.get() { "none" } else { "" }>
+                                <td class="place">{r.place.clone()}</td>
+                                <td>{r.project.clone()}</td>
+                                <td>{r.indicator.clone()}</td>
+                                <td>{dash(&r.old_actual)}</td>
+                                <td class="new-value">{dash(&r.new_actual)}</td>
+                                <td>{dash(&r.new_explanation)}</td>
+                                <td class="num">{r.weight.map(|w| w.to_string()).unwrap_or_default()}</td>
+                                <td class="num">{r.score.map(|s| s.to_string()).unwrap_or_default()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <div class="actions">
+                <button type="button" class="btn" disabled=!can_commit on:click=move |_| on_commit(sha.clone())>"确认导入"</button>
+                {(c.errors > 0).then(|| view! { <span class="muted">" 请修改表格中的错误后重新上传；有错误时不会写入任何数据。"</span> })}
+                {(c.errors == 0 && c.rows_changed == 0).then(|| view! { <span class="muted">" 表格与系统中的数据相同，没有需要写入的内容。"</span> })}
+            </div>
+        </div>
+    }
+}
+
+/// The sheet and 1-based row of a place: "表!G8" and "表!第8行" → ("表", 8).
+fn sheet_row(place: &str) -> Option<(String, u32)> {
+    let (sheet, cell) = place.rsplit_once('!')?;
+    let digits: String = cell.chars().filter(char::is_ascii_digit).collect();
+    Some((sheet.to_owned(), digits.parse().ok()?))
+}
+
+#[component]
+fn History(rows: Vec<ImportRecordRow>, on_reverted: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let revert = ServerAction::<RevertImport>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(r)) = revert.value().get() {
+            if r.committed {
+                on_reverted();
+            }
+        }
+    });
+    view! {
+        {move || revert.value().get().map(|result| match result {
+            Ok(r) if r.committed => view! { <div class="notice notice-success" role="status">"已撤销该次导入，数据已恢复为导入前的值。"</div> }.into_any(),
+            Ok(r) => view! {
+                <div class="notice notice-error" role="alert">
+                    <strong>"无法撤销："</strong>
+                    {r.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("；")}
+                </div>
+            }.into_any(),
+            Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+        })}
+        <table class="data-table history" data-testid="import-history">
+            <thead>
+                <tr><th>"编号"</th><th>"时间"</th><th>"导入人"</th><th>"文件"</th><th class="num">"读取行数"</th><th class="num">"写入项数"</th><th>"状态"</th><th>"操作"</th></tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|r| {
+                    let id = r.id;
+                    let reverted = r.reverted.is_some();
+                    view! {
+                        <tr>
+                            <td>{id}</td>
+                            <td>{r.at}</td>
+                            <td>{r.username}</td>
+                            <td title=r.sha256>{r.file_name}</td>
+                            <td class="num">{r.rows_read}</td>
+                            <td class="num">{r.rows_changed}</td>
+                            <td>{match r.reverted {
+                                Some(text) => view! { <span class="badge status-returned">{text}</span> }.into_any(),
+                                None => view! { <span class="badge status-approved">"已导入"</span> }.into_any(),
+                            }}</td>
+                            <td>
+                                <a href=format!("/imports/{id}/report.json") download="">"下载明细"</a>
+                                {(!reverted).then(|| view! {
+                                    " "
+                                    <button type="button" class="btn btn-secondary" disabled=move || revert.pending().get()
+                                        on:click=move |_| { revert.dispatch(RevertImport { id }); }>"撤销"</button>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Posts the form (its file) to `url` with XMLHttpRequest, reporting upload progress in percent,
+/// then the report or the error's message.
+#[cfg(feature = "hydrate")]
+fn post_form(
+    form: &web_sys::HtmlFormElement,
+    url: &str,
+    on_progress: impl Fn(u32) + 'static,
+    on_done: impl Fn(Result<Report, String>) + 'static,
+) {
+    use crate::api::AppError;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let done = Rc::new(on_done);
+    let start = {
+        let done = done.clone();
+        move || -> Result<(), wasm_bindgen::JsValue> {
+            let data = web_sys::FormData::new_with_form(form)?;
+            let xhr = web_sys::XmlHttpRequest::new()?;
+            xhr.open("POST", url)?;
+            let progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                if e.length_computable() && e.total() > 0.0 {
+                    on_progress((e.loaded() * 100.0 / e.total()) as u32);
+                }
+            });
+            xhr.upload()?.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+            progress.forget();
+            let (x, d) = (xhr.clone(), done.clone());
+            let load = Closure::<dyn FnMut()>::new(move || {
+                let status = x.status().unwrap_or(0);
+                let text = x.response_text().ok().flatten().unwrap_or_default();
+                d(if status == 200 {
+                    serde_json::from_str::<Report>(&text).map_err(|_| AppError::Internal.message())
+                } else {
+                    Err(error_message(&text))
+                });
+            });
+            xhr.set_onload(Some(load.as_ref().unchecked_ref()));
+            load.forget();
+            let d = done.clone();
+            let fail = Closure::<dyn FnMut()>::new(move || d(Err(AppError::Unreachable.message())));
+            xhr.set_onerror(Some(fail.as_ref().unchecked_ref()));
+            fail.forget();
+            xhr.send_with_opt_form_data(Some(&data))
+        }
+    };
+    if start().is_err() {
+        done(Err(AppError::Unreachable.message()));
+    }
+}
+
+/// The message of an error answer (`{"message": …}`), whatever the status.
+#[cfg(feature = "hydrate")]
+fn error_message(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_owned))
+        .unwrap_or_else(|| crate::api::AppError::Internal.message())
+}

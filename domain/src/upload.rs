@@ -1,0 +1,112 @@
+//! The report of a spreadsheet import (jixiao import actuals, the upload page): every row matched,
+//! old → new, the scores afterwards and every problem at its place. Plain data shared by the
+//! server, which builds it, and the browser, which shows it; the JSON is documented in
+//! docs/cli.md.
+
+use crate::vocab::Grade;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// The spreadsheet formats read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Xlsx,
+    Xls,
+    Ods,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, at its place: "自评表!F12：无法识别的数值“约九成”".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub place: String,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}：{}", self.place, self.message)
+    }
+}
+
+/// One indicator row: what it matched, old → new, and the indicator's score afterwards.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowReport {
+    pub place: String,
+    pub project_id: i32,
+    pub project: String,
+    pub indicator_id: i32,
+    pub indicator: String,
+    pub old_actual: Option<String>,
+    pub new_actual: Option<String>,
+    pub old_explanation: Option<String>,
+    pub new_explanation: Option<String>,
+    pub weight: Option<Decimal>,
+    /// The indicator's score with the new values (None when the row was refused).
+    pub score: Option<Decimal>,
+    pub changed: bool,
+}
+
+/// A sheet's year-end funds (万元), old → new.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FundsReport {
+    pub place: String,
+    pub project_id: i32,
+    pub project: String,
+    pub old_budget: Option<Decimal>,
+    pub new_budget: Option<Decimal>,
+    pub old_executed: Option<Decimal>,
+    pub new_executed: Option<Decimal>,
+    pub changed: bool,
+}
+
+/// A project's total and grade before and after.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectReport {
+    pub project_id: i32,
+    pub project: String,
+    pub old_total: Decimal,
+    pub new_total: Decimal,
+    pub old_grade: Option<Grade>,
+    pub new_grade: Option<Grade>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub rows_read: usize,
+    pub rows_changed: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// The preview of an import, or what a commit did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub file_name: String,
+    pub sha256: String,
+    pub format: Format,
+    pub dry_run: bool,
+    pub committed: bool,
+    pub import_id: Option<i32>,
+    pub counts: Counts,
+    pub rows: Vec<RowReport>,
+    pub funds: Vec<FundsReport>,
+    pub projects: Vec<ProjectReport>,
+    pub problems: Vec<Problem>,
+    pub notes: Vec<String>,
+}
+
+impl Report {
+    /// Adds a problem at `place`.
+    pub fn problem(&mut self, place: &str, severity: Severity, message: impl Into<String>) {
+        self.problems.push(Problem { place: place.to_owned(), severity, message: message.into() });
+    }
+}

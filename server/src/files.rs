@@ -1,0 +1,182 @@
+//! Files in and out over HTTP: the 自评表 template download, the actuals upload (preview, or
+//! commit of the file that was previewed) and an import's report as JSON. Each checks the
+//! signed-in user's access exactly as the server functions do; an upload is read off the async
+//! runtime (spawn_blocking), at most [`IMPORT_SLOTS`] at a time, so one big file never stalls
+//! other users' pages.
+
+use crate::web::{internal, refuse, refuse_json, signed_in};
+use app::api::AppError;
+use axum::extract::{Multipart, Path, Query};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use serde::Deserialize;
+use sheets::template::{self, Scope};
+use tokio::sync::Semaphore;
+use tower_sessions::Session;
+
+/// Where workbooks are uploaded.
+pub const UPLOAD_PATH: &str = "/import/actuals";
+
+/// Imports read at the same time; others wait their turn.
+pub const IMPORT_SLOTS: usize = 2;
+static SLOTS: Semaphore = Semaphore::const_new(IMPORT_SLOTS);
+
+/// The largest upload in bytes: `JIXIAO_MAX_UPLOAD_MB` (default 20).
+pub fn upload_limit() -> usize {
+    let mb = std::env::var("JIXIAO_MAX_UPLOAD_MB").ok().and_then(|v| v.parse::<usize>().ok()).unwrap_or(20);
+    mb.clamp(1, 200) * 1024 * 1024
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TemplateQuery {
+    pub project: Option<i32>,
+    pub department: Option<i32>,
+    pub year: Option<i32>,
+}
+
+/// `GET /export/template.xlsx?project=ID` or `?department=ID&year=Y`.
+pub async fn template_download(db: db::DatabaseConnection, session: Session, query: TemplateQuery) -> Response {
+    let user = match signed_in(&db, &session).await {
+        Ok(u) => u,
+        Err(refused) => return refused,
+    };
+    let scope = match query {
+        TemplateQuery { project: Some(id), .. } => Scope::Project(id),
+        TemplateQuery { department: Some(department_id), year: Some(year), .. } => {
+            Scope::Department { department_id, year }
+        }
+        _ => return refuse(&AppError::BadRequest("请指定项目，或部门和年度".to_owned())),
+    };
+    let projects = match template::load(&db, &user, scope).await {
+        Ok(p) => p,
+        Err(e) => return refuse(&e.into()),
+    };
+    let year = match scope {
+        Scope::Department { year, .. } => year,
+        Scope::Project(_) => projects.first().map_or(0, |p| p.year),
+    };
+    let name = match (scope, projects.first()) {
+        (Scope::Project(_), Some(p)) => format!("{}-{}年度绩效自评表.xlsx", p.name, year),
+        (_, Some(p)) => format!("{}-{}年度绩效自评表.xlsx", p.department, year),
+        _ => format!("{year}年度绩效自评表.xlsx"),
+    };
+    match tokio::task::spawn_blocking(move || template::selfeval_workbook(&projects, year)).await {
+        Ok(Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"selfeval-{year}.xlsx\"; filename*=UTF-8''{}",
+                        utf8_percent_encode(&name, NON_ALPHANUMERIC)
+                    ),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(Err(e)) => internal("template", e),
+        Err(e) => internal("template", e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UploadQuery {
+    /// Commit the file whose preview had this SHA-256; without it, a preview.
+    pub commit: Option<String>,
+}
+
+/// `POST /import/actuals` (multipart, field `file`): the preview, or with `?commit=SHA256` the
+/// commit of the same file. Answers the report as JSON, or the error's JSON and status.
+pub async fn upload_actuals(
+    db: db::DatabaseConnection,
+    session: Session,
+    query: UploadQuery,
+    mut multipart: Multipart,
+) -> Response {
+    let user = match signed_in(&db, &session).await {
+        Ok(u) => u,
+        Err(_) => return refuse_json(&AppError::NotSignedIn),
+    };
+    let mut file = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let name = field.file_name().unwrap_or("upload.xlsx").chars().take(200).collect::<String>();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes)),
+                    Err(e) => return refuse_json(&AppError::BadRequest(format!("上传中断：{e}"))),
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => return refuse_json(&AppError::BadRequest(format!("上传内容有误：{e}"))),
+        }
+    }
+    let Some((name, bytes)) = file else {
+        return refuse_json(&AppError::BadRequest("请选择要上传的文件".to_owned()));
+    };
+    let Ok(_slot) = SLOTS.acquire().await else { return refuse_json(&AppError::Busy) };
+    let limits = sheets::Limits { max_bytes: upload_limit() as u64, ..sheets::Limits::default() };
+    let parsed = match tokio::task::spawn_blocking(move || sheets::actuals::read(&bytes, &limits)).await {
+        Ok(Ok(parsed)) => parsed,
+        Ok(Err(e)) => return refuse_json(&AppError::Upload(e.to_string())),
+        Err(e) => {
+            tracing::error!("reading {name}: {e}");
+            return refuse_json(&AppError::Internal);
+        }
+    };
+    if let Some(expected) = &query.commit {
+        if *expected != parsed.sha256 {
+            return refuse_json(&AppError::Upload("上传的文件与预览时的不同，请重新预览后再导入".to_owned()));
+        }
+    }
+    match sheets::actuals::apply(&db, &user, &name, &parsed, query.commit.is_none()).await {
+        Ok(report) => Json(report).into_response(),
+        Err(e) => refuse_json(&app::api::imports::ssr::from_import(e)),
+    }
+}
+
+/// `GET /imports/{id}/report.json`: a committed import's report, for whoever may see the record.
+pub async fn import_report(db: db::DatabaseConnection, session: Session, id: i32) -> Response {
+    let user = match signed_in(&db, &session).await {
+        Ok(u) => u,
+        Err(refused) => return refused,
+    };
+    match sheets::actuals::record(&db, &user, id).await {
+        Ok(r) => (
+            [
+                (header::CONTENT_TYPE, "application/json".to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"import-{id}.json\"")),
+            ],
+            r.diff,
+        )
+            .into_response(),
+        Err(e) => refuse(&app::api::imports::ssr::from_import(e)),
+    }
+}
+
+/// The routes above.
+pub fn routes(db: db::DatabaseConnection) -> axum::Router<leptos::prelude::LeptosOptions> {
+    let (a, b, c) = (db.clone(), db.clone(), db);
+    axum::Router::new()
+        .route(
+            "/export/template.xlsx",
+            axum::routing::get(move |session: Session, Query(q): Query<TemplateQuery>| {
+                template_download(a.clone(), session, q)
+            }),
+        )
+        .route(
+            UPLOAD_PATH,
+            axum::routing::post(move |session: Session, Query(q): Query<UploadQuery>, multipart: Multipart| {
+                upload_actuals(b.clone(), session, q, multipart)
+            })
+            .layer(axum::extract::DefaultBodyLimit::max(200 * 1024 * 1024)),
+        )
+        .route(
+            "/imports/{id}/report.json",
+            axum::routing::get(move |session: Session, Path(id): Path<i32>| import_report(c.clone(), session, id)),
+        )
+}

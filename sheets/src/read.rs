@@ -1,0 +1,326 @@
+//! Opening an upload: the format is chosen by the file's bytes (never its name), hostile files
+//! are refused before calamine parses them (size, zip entries, decompressed size, compression
+//! ratio, encryption), and rows are streamed: xlsx cell by cell (calamine's cell reader, no dense
+//! grid), xls and ods (which calamine parses whole) row by row from their range.
+
+use crate::cell::{is_percent_format, Cell};
+use crate::error::FileError;
+use calamine::{Data, DataRef, Ods, OdsError, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsx, XlsxError};
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+/// Caps on what an upload may be and hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The file itself (checked before the body is read, and again here).
+    pub max_bytes: u64,
+    /// All zip entries together, decompressed.
+    pub max_unzipped: u64,
+    /// Zip entries.
+    pub max_entries: usize,
+    /// Decompressed ÷ compressed size of one entry larger than 1 MB.
+    pub max_ratio: u64,
+    /// Rows per sheet.
+    pub max_rows: u32,
+    /// Columns per row.
+    pub max_columns: u32,
+    /// Non-empty cells in the whole workbook.
+    pub max_cells: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: 20 * MIB,
+            max_unzipped: 300 * MIB,
+            max_entries: 2000,
+            max_ratio: 400,
+            max_rows: 300_000,
+            max_columns: 200,
+            max_cells: 6_000_000,
+        }
+    }
+}
+
+const MIB: u64 = 1024 * 1024;
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const ODS_MIME: &str = "application/vnd.oasis.opendocument.spreadsheet";
+
+pub use domain::upload::Format;
+
+/// Which format the bytes are, after the zip checks; refuses everything else.
+pub fn detect(bytes: &[u8], limits: &Limits) -> Result<Format, FileError> {
+    if bytes.is_empty() {
+        return Err(FileError::Empty);
+    }
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(FileError::TooLarge { size_kib: bytes.len() as u64 / 1024, max_mib: limits.max_bytes / MIB });
+    }
+    if bytes.starts_with(&OLE_MAGIC) {
+        // An encrypted xlsx is an OLE container holding an "EncryptionInfo" stream.
+        return if contains_utf16(bytes, "EncryptionInfo") { Err(FileError::Encrypted) } else { Ok(Format::Xls) };
+    }
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Err(FileError::NotSpreadsheet);
+    }
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
+    if zip.len() > limits.max_entries {
+        return Err(FileError::Entries { count: zip.len(), max: limits.max_entries });
+    }
+    let mut total: u64 = 0;
+    let mut names = Vec::with_capacity(zip.len());
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|e| corrupt(&e))?;
+        if entry.encrypted() {
+            return Err(FileError::Encrypted);
+        }
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        let size = entry.size();
+        total = total.saturating_add(size);
+        if total > limits.max_unzipped {
+            return Err(FileError::Unzipped { max_mib: limits.max_unzipped / MIB });
+        }
+        if size > MIB {
+            let ratio = size / entry.compressed_size().max(1);
+            if ratio > limits.max_ratio {
+                return Err(FileError::Ratio { entry: name, ratio });
+            }
+        }
+        names.push(name);
+    }
+    if names.iter().any(|n| n == "xl/workbook.xml") {
+        return Ok(Format::Xlsx);
+    }
+    if names.iter().any(|n| n == "mimetype") {
+        let mut mime = String::new();
+        let entry = zip.by_name("mimetype").map_err(|e| corrupt(&e))?;
+        entry.take(200).read_to_string(&mut mime).map_err(|e| corrupt(&e))?;
+        if mime.trim() == ODS_MIME {
+            return Ok(Format::Ods);
+        }
+    }
+    Err(FileError::NotSpreadsheet)
+}
+
+fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
+    let pattern: Vec<u8> = needle.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    bytes.windows(pattern.len()).any(|w| w == pattern.as_slice())
+}
+
+fn corrupt(e: &dyn std::fmt::Display) -> FileError {
+    let mut detail = e.to_string();
+    detail.truncate(200);
+    FileError::Corrupt { detail }
+}
+
+enum Inner<'a> {
+    Xlsx(Box<Xlsx<Cursor<&'a [u8]>>>),
+    Xls(Box<Xls<Cursor<&'a [u8]>>>),
+    Ods(Box<Ods<Cursor<&'a [u8]>>>),
+}
+
+/// An opened workbook.
+pub struct Book<'a> {
+    inner: Inner<'a>,
+    pub format: Format,
+    limits: Limits,
+    cells: u64,
+}
+
+impl<'a> Book<'a> {
+    pub fn open(bytes: &'a [u8], limits: &Limits) -> Result<Book<'a>, FileError> {
+        let format = detect(bytes, limits)?;
+        let inner = match format {
+            Format::Xlsx => Inner::Xlsx(Box::new(Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?)),
+            Format::Xls => Inner::Xls(Box::new(Xls::new(Cursor::new(bytes)).map_err(xls_error)?)),
+            Format::Ods => Inner::Ods(Box::new(Ods::new(Cursor::new(bytes)).map_err(ods_error)?)),
+        };
+        Ok(Book { inner, format, limits: limits.clone(), cells: 0 })
+    }
+
+    /// The worksheets users can see or unhide (very hidden sheets are the program's own).
+    pub fn sheet_names(&self) -> Vec<String> {
+        let sheets = match &self.inner {
+            Inner::Xlsx(b) => b.sheets_metadata(),
+            Inner::Xls(b) => b.sheets_metadata(),
+            Inner::Ods(b) => b.sheets_metadata(),
+        };
+        sheets
+            .iter()
+            .filter(|s| s.typ == SheetType::WorkSheet && s.visible != SheetVisible::VeryHidden)
+            .map(|s| s.name.clone())
+            .collect()
+    }
+
+    /// The workbook's custom document properties (xlsx), where templates carry their kind.
+    pub fn custom_properties(&mut self) -> HashMap<String, String> {
+        match &mut self.inner {
+            Inner::Xlsx(b) => b.workbook_properties().map(|p| p.custom_properties).unwrap_or_default(),
+            _ => HashMap::new(),
+        }
+    }
+
+    /// Calls `f` with each non-empty row of `sheet` in order: its 0-based index and its
+    /// non-empty cells as (0-based column, cell), columns ascending.
+    pub fn rows(
+        &mut self,
+        sheet: &str,
+        mut f: impl FnMut(u32, &[(u32, Cell)]) -> Result<(), FileError>,
+    ) -> Result<(), FileError> {
+        let limits = self.limits.clone();
+        let mut cells = self.cells;
+        let mut guard = |row: u32, col: u32| -> Result<(), FileError> {
+            cells += 1;
+            if cells > limits.max_cells {
+                return Err(FileError::Cells { max: limits.max_cells });
+            }
+            if row >= limits.max_rows {
+                return Err(FileError::Rows { sheet: sheet.to_owned(), max: limits.max_rows });
+            }
+            if col >= limits.max_columns {
+                return Err(FileError::Columns { sheet: sheet.to_owned(), max: limits.max_columns });
+            }
+            Ok(())
+        };
+        let result = match &mut self.inner {
+            Inner::Xlsx(book) => {
+                let mut reader = book.worksheet_cells_reader(sheet).map_err(xlsx_error)?;
+                let percent: Vec<bool> = reader
+                    .styles()
+                    .iter()
+                    .map(|s| s.number_format.as_ref().is_some_and(|n| is_percent_format(&n.format_code)))
+                    .collect();
+                let mut current: Option<u32> = None;
+                let mut row_cells: Vec<(u32, Cell)> = Vec::new();
+                while let Some((c, style)) = reader.next_cell_with_style_id().map_err(xlsx_error)? {
+                    let (row, col) = c.get_position();
+                    let Some(cell) = from_ref(c.get_value(), percent.get(style).copied().unwrap_or(false)) else {
+                        continue;
+                    };
+                    guard(row, col)?;
+                    if current != Some(row) {
+                        if let Some(r) = current {
+                            row_cells.sort_by_key(|(c, _)| *c);
+                            f(r, &row_cells)?;
+                        }
+                        row_cells.clear();
+                        current = Some(row);
+                    }
+                    row_cells.push((col, cell));
+                }
+                if let Some(r) = current {
+                    row_cells.sort_by_key(|(c, _)| *c);
+                    f(r, &row_cells)?;
+                }
+                Ok(())
+            }
+            Inner::Xls(book) => {
+                let range = book.worksheet_range(sheet).map_err(xls_error)?;
+                each_row(&range, sheet, &limits, &mut guard, &mut f)
+            }
+            Inner::Ods(book) => {
+                let range = book.worksheet_range(sheet).map_err(ods_error)?;
+                each_row(&range, sheet, &limits, &mut guard, &mut f)
+            }
+        };
+        self.cells = cells;
+        result
+    }
+}
+
+fn each_row(
+    range: &calamine::Range<Data>,
+    sheet: &str,
+    limits: &Limits,
+    guard: &mut impl FnMut(u32, u32) -> Result<(), FileError>,
+    f: &mut impl FnMut(u32, &[(u32, Cell)]) -> Result<(), FileError>,
+) -> Result<(), FileError> {
+    let Some((start_row, start_col)) = range.start() else {
+        return Ok(());
+    };
+    if range.height() as u64 > u64::from(limits.max_rows) {
+        return Err(FileError::Rows { sheet: sheet.to_owned(), max: limits.max_rows });
+    }
+    let mut row_cells = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        let r = start_row + i as u32;
+        row_cells.clear();
+        for (j, value) in row.iter().enumerate() {
+            if let Some(cell) = from_data(value) {
+                let c = start_col + j as u32;
+                guard(r, c)?;
+                row_cells.push((c, cell));
+            }
+        }
+        if !row_cells.is_empty() {
+            f(r, &row_cells)?;
+        }
+    }
+    Ok(())
+}
+
+fn from_ref(value: &DataRef<'_>, percent: bool) -> Option<Cell> {
+    Some(match value {
+        DataRef::Empty => return None,
+        DataRef::String(s) => text(s)?,
+        DataRef::SharedString(s) => text(s)?,
+        DataRef::Int(i) => Cell::number(*i as f64, percent),
+        DataRef::Float(v) => Cell::number(*v, percent),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(d) => match d.as_datetime() {
+            Some(dt) if !d.is_duration() => Cell::Date(dt.date()),
+            _ => Cell::number(d.as_f64(), false),
+        },
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => iso(s),
+        DataRef::Error(e) => Cell::Error(e.to_string()),
+    })
+}
+
+fn from_data(value: &Data) -> Option<Cell> {
+    Some(match value {
+        Data::Empty => return None,
+        Data::String(s) => text(s)?,
+        Data::Int(i) => Cell::number(*i as f64, false),
+        Data::Float(v) => Cell::number(*v, false),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(d) => match d.as_datetime() {
+            Some(dt) if !d.is_duration() => Cell::Date(dt.date()),
+            _ => Cell::number(d.as_f64(), false),
+        },
+        Data::DateTimeIso(s) | Data::DurationIso(s) => iso(s),
+        Data::Error(e) => Cell::Error(e.to_string()),
+    })
+}
+
+fn text(s: &str) -> Option<Cell> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| Cell::Text(t.to_owned()))
+}
+
+fn iso(s: &str) -> Cell {
+    match chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d") {
+        Ok(d) => Cell::Date(d),
+        Err(_) => Cell::Text(s.to_owned()),
+    }
+}
+
+fn xlsx_error(e: XlsxError) -> FileError {
+    match e {
+        XlsxError::Password => FileError::Encrypted,
+        e => corrupt(&e),
+    }
+}
+
+fn xls_error(e: XlsError) -> FileError {
+    match e {
+        XlsError::Password => FileError::Encrypted,
+        e => corrupt(&e),
+    }
+}
+
+fn ods_error(e: OdsError) -> FileError {
+    match e {
+        OdsError::Password => FileError::Encrypted,
+        e => corrupt(&e),
+    }
+}

@@ -1,0 +1,245 @@
+//! The actuals import against both databases: template → filled → preview → commit → revert →
+//! the same values through the forms score the same; bad values, other departments and locked
+//! phases change nothing; a foreign layout matches by names and reports what it cannot match.
+
+use db::cycle::evaluation::{self, ActualInput};
+use db::store::{audit, projects};
+use db::testing::TestDb;
+use domain::workflow::{Action, Phase};
+use rust_decimal_macros::dec;
+use rust_xlsxwriter::Workbook;
+use sheets::actuals::{self, Report, Severity};
+use sheets::template::{self, Scope, TemplateProject};
+use sheets::Limits;
+
+#[path = "../../db/tests/common/mod.rs"]
+#[macro_use]
+mod common;
+use common::{act, setup, Fixture};
+
+async fn approve_targets(t: &TestDb, f: &Fixture) {
+    let check = db::cycle::transition::submit_check(&t.db, f.project_id, Phase::Declaration).await.unwrap();
+    let actor = db::accounts::actor(&f.alice);
+    db::cycle::transition::apply(
+        &t.db,
+        &actor,
+        &f.alice,
+        f.project_id,
+        Phase::Declaration,
+        &Action::Submit,
+        Some(&check),
+        None,
+    )
+    .await
+    .unwrap();
+    act(t, f, &f.finance, Phase::Declaration, Action::Approve, None).await.unwrap();
+}
+
+/// What a department types into the template: each target as achieved, the last one short of
+/// it with an explanation, and the funds.
+fn fill(mut projects: Vec<TemplateProject>) -> Vec<TemplateProject> {
+    for p in &mut projects {
+        p.budget_full_year = Some(dec!(10));
+        p.executed_full_year = Some(dec!(9.5));
+        for ind in p.indicators.iter_mut() {
+            ind.actual = Some(ind.target.trim_start_matches(['≥', '≤', '>', '<', '=']).trim().to_owned());
+        }
+        if let Some(last) = p.indicators.last_mut() {
+            last.actual = Some("90%".to_owned());
+            last.explanation = Some("宣传不足，明年加强".to_owned());
+        }
+    }
+    projects
+}
+
+/// indicator id → (实际完成值, 偏差原因) as [`fill`] types them.
+fn typed(projects: &[TemplateProject]) -> std::collections::HashMap<i32, (Option<String>, Option<String>)> {
+    projects.iter().flat_map(|p| &p.indicators).map(|i| (i.id, (i.actual.clone(), i.explanation.clone()))).collect()
+}
+
+async fn filled_template(t: &TestDb, f: &Fixture) -> Vec<u8> {
+    let projects = template::load(&t.db, &f.alice, Scope::Project(f.project_id)).await.unwrap();
+    template::selfeval_workbook(&fill(projects), 2021).unwrap()
+}
+
+async fn import(t: &TestDb, user: &db::entities::user::Model, bytes: &[u8], dry_run: bool) -> Report {
+    let parsed = actuals::read(bytes, &Limits::default()).expect("the workbook reads");
+    actuals::apply(&t.db, user, "自评.xlsx", &parsed, dry_run).await.unwrap()
+}
+
+async fn stored_actuals(t: &TestDb, f: &Fixture) -> Vec<Option<String>> {
+    let inds = projects::indicators(&t.db, f.project_id).await.unwrap();
+    let mut out = Vec::new();
+    for ind in inds {
+        out.push(db::store::actuals::of_indicator(&t.db, ind.id).await.unwrap().and_then(|a| a.actual_text));
+    }
+    out
+}
+
+fn errors(report: &Report) -> Vec<String> {
+    report.problems.iter().filter(|p| p.severity == Severity::Error).map(|p| p.to_string()).collect()
+}
+
+async fn round_trip(t: &TestDb) {
+    let f = setup(t).await;
+    approve_targets(t, &f).await;
+    let bytes = filled_template(t, &f).await;
+    let audit_before = audit::for_project(&t.db, f.project_id).await.unwrap().len();
+
+    let preview = import(t, &f.alice, &bytes, true).await;
+    assert!(errors(&preview).is_empty(), "{:?}", preview.problems);
+    assert!(!preview.committed);
+    let n = projects::indicators(&t.db, f.project_id).await.unwrap().len();
+    assert_eq!(preview.counts.rows_read, n);
+    assert_eq!(preview.counts.rows_changed, n + 1, "every indicator and the funds");
+    assert_eq!(preview.rows[0].old_actual, None);
+    assert!(preview.rows[0].new_actual.is_some());
+    assert!(preview.rows[0].place.ends_with("!G8"), "{}", preview.rows[0].place);
+    assert!(preview.rows.iter().all(|r| r.score.is_some()));
+    assert_eq!(preview.projects.len(), 1);
+    assert_eq!(preview.projects[0].old_total, dec!(0));
+    let previewed_total = preview.projects[0].new_total;
+    assert!(previewed_total > dec!(60), "{previewed_total}");
+    assert_eq!(stored_actuals(t, &f).await, vec![None; n], "a dry run stores nothing");
+    assert_eq!(audit::for_project(&t.db, f.project_id).await.unwrap().len(), audit_before);
+
+    let committed = import(t, &f.alice, &bytes, false).await;
+    assert!(committed.committed);
+    let id = committed.import_id.expect("an import record");
+    assert_eq!(committed.projects[0].new_total, previewed_total, "the preview is what the commit does");
+    let stored = db::cycle::evaluation::self_evaluation(&t.db, f.project_id, false).await.unwrap().unwrap();
+    let imported_result = domain::selfeval::evaluate(&stored);
+    assert_eq!(imported_result.total.round_dp(2).normalize(), previewed_total);
+    assert_eq!(stored.funds.budget, dec!(10));
+    assert_eq!(stored.funds.executed, dec!(9.5));
+    let records = actuals::records(&t.db, &f.alice).await.unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].sha256, committed.sha256);
+    assert_eq!(records[0].rows_changed as usize, n + 1);
+    assert!(actuals::records(&t.db, &f.bob).await.unwrap().is_empty(), "another department sees no record");
+    assert!(actuals::record(&t.db, &f.bob, id).await.is_err());
+
+    // Importing the same file again changes nothing.
+    let again = import(t, &f.alice, &bytes, true).await;
+    assert_eq!(again.counts.rows_changed, 0);
+
+    // Revert: everything back as it was.
+    let reverted = actuals::revert(&t.db, &f.alice, id).await.unwrap();
+    assert!(reverted.committed, "{:?}", reverted.problems);
+    assert_eq!(stored_actuals(t, &f).await, vec![None; n]);
+    let p = projects::one(&t.db, f.project_id).await.unwrap().unwrap().project;
+    assert_eq!(p.executed_full_year, None);
+    let twice = actuals::revert(&t.db, &f.alice, id).await.unwrap_err();
+    assert_eq!(twice.to_string(), "该次导入已撤销", "a revert is done once");
+
+    // The same values through the forms give the same scores.
+    let values = typed(&fill(template::load(&t.db, &f.alice, Scope::Project(f.project_id)).await.unwrap()));
+    for ind in projects::indicators(&t.db, f.project_id).await.unwrap() {
+        let existing = db::store::actuals::of_indicator(&t.db, ind.id).await.unwrap();
+        let (actual_text, explanation) = values[&ind.id].clone();
+        let input = ActualInput { actual_text, explanation, ..Default::default() };
+        evaluation::save_actual(&t.db, &f.alice, ind.id, &input, existing.map_or(0, |e| e.version)).await.unwrap();
+    }
+    let p = projects::one(&t.db, f.project_id).await.unwrap().unwrap().project;
+    let funds = evaluation::YearEndFunds {
+        budget_initial: p.budget_initial.map(|a| a.0),
+        budget_full_year: Some(dec!(10)),
+        executed_full_year: Some(dec!(9.5)),
+        execution_explanation: None,
+    };
+    evaluation::save_year_end_funds(&t.db, &f.alice, f.project_id, &funds, p.version).await.unwrap();
+    let by_forms = db::cycle::evaluation::self_evaluation(&t.db, f.project_id, false).await.unwrap().unwrap();
+    assert_eq!(domain::selfeval::evaluate(&by_forms), imported_result);
+}
+
+async fn bad_values_change_nothing(t: &TestDb) {
+    let f = setup(t).await;
+    approve_targets(t, &f).await;
+    let mut projects = fill(template::load(&t.db, &f.alice, Scope::Project(f.project_id)).await.unwrap());
+    projects[0].indicators[1].actual = Some("约九成".to_owned());
+    projects[0].indicators[2].actual = Some("x".repeat(201));
+    let sheet = projects[0].name.chars().take(24).collect::<String>();
+    let bytes = template::selfeval_workbook(&projects, 2021).unwrap();
+    let audit_before = audit::for_project(&t.db, f.project_id).await.unwrap().len();
+    let report = import(t, &f.alice, &bytes, false).await;
+    assert!(!report.committed);
+    let errs = errors(&report);
+    assert_eq!(errs.len(), 2, "all problems at once: {errs:?}");
+    assert!(errs[0].starts_with(&format!("{sheet}!G9：")), "{errs:?}");
+    assert!(errs[0].contains("无法识别的数值“约九成”（指标值“"), "{errs:?}");
+    assert!(errs[1].starts_with(&format!("{sheet}!G10：")) && errs[1].contains("不能超过200字"), "{errs:?}");
+    assert_eq!(stored_actuals(t, &f).await, vec![None; projects[0].indicators.len()]);
+    assert_eq!(audit::for_project(&t.db, f.project_id).await.unwrap().len(), audit_before, "nothing written");
+    assert!(actuals::records(&t.db, &f.alice).await.unwrap().is_empty());
+}
+
+async fn other_department_and_locked_phases(t: &TestDb) {
+    let f = setup(t).await;
+    // Before the targets are approved, 绩效自评 cannot be filled in.
+    let bytes = filled_template(t, &f).await;
+    let report = import(t, &f.alice, &bytes, false).await;
+    assert!(!report.committed);
+    assert!(errors(&report)[0].contains("须在目标申报批复后才能填报"), "{:?}", errors(&report));
+    approve_targets(t, &f).await;
+    // Bob (another department) may neither download nor upload it.
+    assert!(template::load(&t.db, &f.bob, Scope::Project(f.project_id)).await.is_err());
+    assert!(template::load(&t.db, &f.bob, Scope::Department { department_id: f.dept_a, year: 2021 }).await.is_err());
+    let report = import(t, &f.bob, &bytes, false).await;
+    assert!(!report.committed);
+    let errs = errors(&report);
+    assert_eq!(errs.len(), projects::indicators(&t.db, f.project_id).await.unwrap().len());
+    assert!(errs.iter().all(|e| e.ends_with("该行属于其他部门的项目，无权导入")), "{errs:?}");
+    assert!(report.rows.is_empty(), "nothing about the other department's project is shown");
+    // Finance reviewers never edit department content.
+    let report = import(t, &f.finance, &bytes, false).await;
+    assert!(!report.committed && !errors(&report).is_empty());
+    assert_eq!(stored_actuals(t, &f).await.iter().filter(|a| a.is_some()).count(), 0);
+}
+
+/// A sheet exported from another system: title rows, its own column order, full-width and
+/// spaced names, no keys.
+async fn foreign_layout(t: &TestDb) {
+    let f = setup(t).await;
+    approve_targets(t, &f).await;
+    let p = projects::one(&t.db, f.project_id).await.unwrap().unwrap();
+    let inds = projects::indicators(&t.db, f.project_id).await.unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("汇总").unwrap();
+    ws.write_string(0, 0, "2021年度绩效自评汇总").unwrap();
+    for (c, h) in ["实际完成值", "部门", "项目名称", "一级指标", "二级指标", "三级指标", "指标值"].iter().enumerate()
+    {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    let spaced: String = inds[0].name.chars().flat_map(|c| [c, ' ']).collect();
+    let rows = [
+        ("1个", p.department.as_str(), p.project.name.as_str(), spaced.as_str()),
+        ("１００％", p.department.as_str(), p.project.name.as_str(), inds[1].name.as_str()),
+        ("5", p.department.as_str(), p.project.name.as_str(), "不存在的指标"),
+        ("5", p.department.as_str(), "不存在的项目", inds[0].name.as_str()),
+    ];
+    for (i, (actual, dept, project, name)) in rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_string(r, 0, *actual).unwrap();
+        ws.write_string(r, 1, *dept).unwrap();
+        ws.write_string(r, 2, *project).unwrap();
+        ws.write_string(r, 5, *name).unwrap();
+    }
+    let bytes = wb.save_to_buffer().unwrap();
+    let report = import(t, &f.alice, &bytes, true).await;
+    let errs = errors(&report);
+    assert_eq!(
+        errs,
+        vec![
+            format!("汇总!第6行：项目“{}”中没有指标“不存在的指标”", p.project.name),
+            "汇总!第7行：找不到项目“不存在的项目”".to_owned(),
+        ]
+    );
+    assert_eq!(report.rows.len(), 2);
+    assert_eq!(report.rows[0].indicator_id, inds[0].id);
+    assert_eq!(report.rows[1].indicator_id, inds[1].id);
+    assert_eq!(report.rows[1].new_actual.as_deref(), Some("１００％"));
+    assert!(report.rows[1].score.is_some());
+}
+
+on_both_databases!(round_trip, bad_values_change_nothing, other_department_and_locked_phases, foreign_layout);
