@@ -14,6 +14,15 @@ pub fn ImportPage() -> impl IntoView {
     let history = Resource::new(move || reload.get(), |_| import_history());
     let hydrated = use_hydrated();
     let on_change = move || reload.update(|n| *n += 1);
+    // Outside the history's Suspense, so that its outcome stays shown while the list reloads.
+    let revert = ServerAction::<RevertImport>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(r)) = revert.value().get() {
+            if r.committed {
+                on_change();
+            }
+        }
+    });
     view! {
         <div class="imports" data-hydrated=move || if hydrated.get() { "true" } else { "false" }>
             <h1>"批量导入年终实际完成值"</h1>
@@ -39,11 +48,12 @@ pub fn ImportPage() -> impl IntoView {
             </section>
             <section class="card" id="history">
                 <h2>"导入记录"</h2>
+                <RevertOutcome revert=revert/>
                 <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
                     {move || Suspend::new(async move {
                         match history.await {
                             Ok(rows) if rows.is_empty() => view! { <p class="empty-state">"还没有导入记录。"</p> }.into_any(),
-                            Ok(rows) => view! { <History rows=rows on_reverted=on_change/> }.into_any(),
+                            Ok(rows) => view! { <History rows=rows revert=revert/> }.into_any(),
                             Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                         }
                     })}
@@ -249,15 +259,7 @@ fn sheet_row(place: &str) -> Option<(String, u32)> {
 }
 
 #[component]
-fn History(rows: Vec<ImportRecordRow>, on_reverted: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
-    let revert = ServerAction::<RevertImport>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(r)) = revert.value().get() {
-            if r.committed {
-                on_reverted();
-            }
-        }
-    });
+fn RevertOutcome(revert: ServerAction<RevertImport>) -> impl IntoView {
     view! {
         {move || revert.value().get().map(|result| match result {
             Ok(r) if r.committed => view! { <div class="notice notice-success" role="status">"已撤销该次导入，数据已恢复为导入前的值。"</div> }.into_any(),
@@ -269,6 +271,12 @@ fn History(rows: Vec<ImportRecordRow>, on_reverted: impl Fn() + Copy + Send + Sy
             }.into_any(),
             Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
         })}
+    }
+}
+
+#[component]
+fn History(rows: Vec<ImportRecordRow>, revert: ServerAction<RevertImport>) -> impl IntoView {
+    view! {
         <table class="data-table history" data-testid="import-history">
             <thead>
                 <tr><th>"编号"</th><th>"时间"</th><th>"导入人"</th><th>"文件"</th><th class="num">"读取行数"</th><th class="num">"写入项数"</th><th>"状态"</th><th>"操作"</th></tr>

@@ -121,6 +121,8 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
             <a href="#evaluation">"绩效自评"</a>
             <a href="#comments">"指标意见"</a>
             <a href="#audit">"操作记录"</a>
+            <a href=format!("/export/template.xlsx?project={project_id}") download="" data-testid="project-template">"下载自评表模板（Excel）"</a>
+            <a href="/imports">"批量导入"</a>
         </nav>
         <WorkflowPanel/>
         <DeclarationEditor/>
