@@ -350,10 +350,14 @@ impl<'u> Matcher<'u> {
     }
 }
 
+/// Excel's error values, as a formula cell shows them (also when a program saved them as text).
+const FORMULA_ERRORS: &[&str] = &["#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!"];
+
 /// The text a cell gives a text field, or the problem with it.
 fn cell_text(p: &Placed) -> Result<String, String> {
     match &p.cell {
         Cell::Error(e) => Err(format!("公式错误 {e}，请改为实际数值")),
+        Cell::Text(t) if FORMULA_ERRORS.contains(&t.trim()) => Err(format!("公式错误 {}，请改为实际数值", t.trim())),
         cell => Ok(cell.text()),
     }
 }
@@ -454,6 +458,7 @@ fn funds_value(p: &Placed, field: Field) -> Result<Option<Decimal>, String> {
     match &p.cell {
         Cell::Number { value, percent: false } => Ok(Some(*value)),
         Cell::Error(e) => Err(format!("公式错误 {e}，请改为实际金额")),
+        Cell::Text(t) if FORMULA_ERRORS.contains(&t.trim()) => Err(format!("公式错误 {}，请改为实际金额", t.trim())),
         cell => domain::input::number(field, &cell.text()).map_err(|e| e.to_string()),
     }
 }

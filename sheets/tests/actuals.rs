@@ -242,4 +242,80 @@ async fn foreign_layout(t: &TestDb) {
     assert!(report.rows[1].score.is_some());
 }
 
-on_both_databases!(round_trip, bad_values_change_nothing, other_department_and_locked_phases, foreign_layout);
+/// More bad values, each named at its cell with its exact message, all reported at once, and
+/// nothing stored: a formula error, a negative count, an edited key, a row given twice, funds
+/// that are not an amount.
+async fn more_bad_values(t: &TestDb) {
+    let f = setup(t).await;
+    approve_targets(t, &f).await;
+    let projects = fill(template::load(&t.db, &f.alice, Scope::Project(f.project_id)).await.unwrap());
+    let sheet: String = projects[0].name.chars().take(24).collect();
+    let inds = &projects[0].indicators;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(&sheet).unwrap();
+    ws.write_string(0, 8, format!("jx:P{}", f.project_id)).unwrap();
+    for (c, h) in ["全年预算数", "全年执行数"].iter().enumerate() {
+        ws.write_string(1, 2 + c as u16, *h).unwrap();
+    }
+    ws.write_string(2, 2, "约十万").unwrap();
+    ws.write_number(2, 3, 9.5).unwrap();
+    for (c, h) in [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "计量单位",
+        "分值",
+        "实际完成值",
+        "偏差原因分析及改进措施",
+        "编号（勿改）",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(4, c as u16, *h).unwrap();
+    }
+    let key = |i: usize| format!("jx:I{}@1", inds[i].id);
+    let rows: [(String, &str, &str); 5] = [
+        (key(0), inds[0].name.as_str(), "#DIV/0!"),
+        (key(1), inds[1].name.as_str(), "-1条"),
+        ("jx:I抄错了".to_owned(), inds[2].name.as_str(), "1个"),
+        (key(3), inds[3].name.as_str(), "1个"),
+        (key(3), inds[3].name.as_str(), "2个"),
+    ];
+    for (i, (k, name, actual)) in rows.iter().enumerate() {
+        let r = 5 + i as u32;
+        ws.write_string(r, 2, *name).unwrap();
+        ws.write_string(r, 6, *actual).unwrap();
+        ws.write_string(r, 8, k.as_str()).unwrap();
+    }
+    let bytes = wb.save_to_buffer().unwrap();
+    let audit_before = audit::for_project(&t.db, f.project_id).await.unwrap().len();
+    let report = import(t, &f.alice, &bytes, false).await;
+    assert!(!report.committed);
+    let errs = errors(&report);
+    let expected = [
+        format!("{sheet}!I8：编号“jx:I抄错了”已被改动，无法识别；请勿修改编号列"),
+        format!("{sheet}!第10行：与{sheet}!第9行是同一指标“{}”，重复填报", inds[3].name),
+        format!("{sheet}!G6：公式错误 #DIV/0!，请改为实际数值"),
+    ];
+    for e in &expected {
+        assert!(errs.contains(e), "{e} not in {errs:?}");
+    }
+    assert!(errs.iter().any(|e| e.starts_with(&format!("{sheet}!G7：")) && e.contains("“-1条”无法识别")), "{errs:?}");
+    assert!(errs.iter().any(|e| e.starts_with(&format!("{sheet}!C3：")) && e.contains("约十万")), "{errs:?}");
+    assert_eq!(errs.len(), 5, "{errs:?}");
+    assert_eq!(stored_actuals(t, &f).await, vec![None; inds.len()]);
+    assert_eq!(audit::for_project(&t.db, f.project_id).await.unwrap().len(), audit_before);
+    let p = projects::one(&t.db, f.project_id).await.unwrap().unwrap().project;
+    assert_eq!((p.budget_full_year, p.executed_full_year), (None, None), "funds unchanged");
+}
+
+on_both_databases!(
+    round_trip,
+    bad_values_change_nothing,
+    more_bad_values,
+    other_department_and_locked_phases,
+    foreign_layout
+);

@@ -11,8 +11,11 @@ use std::path::PathBuf;
 const PROJECT: &str = "政府网站维护费及业务经费";
 const DEPARTMENT: &str = "阿合奇县电子政务办公室";
 
-/// (file, rows of 三级指标, 实际完成值, 偏差原因)
-const FIXTURES: &[(&str, &[(&str, &str, &str)])] = &[
+/// 三级指标, 实际完成值, 偏差原因.
+type Row = (&'static str, &'static str, &'static str);
+
+/// Each file and its rows.
+const FIXTURES: &[(&str, &[Row])] = &[
     (
         "demo-actuals.xlsx",
         &[
@@ -28,7 +31,7 @@ fn path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../end2end/fixtures").join(name)
 }
 
-fn write(name: &str, rows: &[(&str, &str, &str)]) {
+fn write(name: &str, rows: &[Row]) {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("自评数据").unwrap();
