@@ -66,14 +66,27 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
     })
 }
 
-pub fn import_dry_run(path: &Path) -> anyhow::Result<()> {
-    let text = read_text(path)?;
-    print_json(&domain::import::import_target_tables(&text))
+/// The text `jixiao import targets` reads: `--text FILE` as it is, or a workbook (xlsx / xls /
+/// ods) as pipe rows (`sheets::targets`).
+pub fn targets_text(text: Option<&Path>, workbook: Option<&Path>) -> anyhow::Result<(String, std::path::PathBuf)> {
+    match (text, workbook) {
+        (Some(path), _) => Ok((read_text(path)?, path.to_owned())),
+        (None, Some(path)) => {
+            let bytes = std::fs::read(path).with_context(|| format!("无法读取 {}", path.display()))?;
+            let text = sheets::targets::workbook_text(&bytes, &sheets::Limits::default())
+                .map_err(|e| anyhow!("{}：{e}", path.display()))?;
+            Ok((text, path.to_owned()))
+        }
+        (None, None) => Err(anyhow!("请给出表格文件，或用 --text 给出文本文件")),
+    }
 }
 
-pub async fn import_store(db: &db::DatabaseConnection, path: &Path) -> anyhow::Result<()> {
-    let text = read_text(path)?;
-    let result = domain::import::import_target_tables(&text);
+pub fn import_dry_run(text: &str) -> anyhow::Result<()> {
+    print_json(&domain::import::import_target_tables(text))
+}
+
+pub async fn import_store(db: &db::DatabaseConnection, text: &str, path: &Path) -> anyhow::Result<()> {
+    let result = domain::import::import_target_tables(text);
     let ids = db::import::store(db, &result)
         .await
         .map_err(|e| anyhow!("导入 {} 失败，未写入任何数据：{e}", path.display()))?;

@@ -84,11 +84,15 @@ enum ValueCommand {
 
 #[derive(Subcommand, Debug)]
 enum ImportCommand {
-    /// Import projects and indicators from published 绩效目标表 text.
+    /// Import projects and indicators from a 绩效目标表 / 申报表: a workbook (xlsx, xls, ods) or,
+    /// with --text, published text.
     Targets {
+        /// The workbook to read.
+        #[arg(required_unless_present = "text", conflicts_with = "text")]
+        file: Option<PathBuf>,
         /// The text file to read.
         #[arg(long)]
-        text: PathBuf,
+        text: Option<PathBuf>,
         /// Print what would be imported as JSON; store nothing.
         #[arg(long)]
         dry_run: bool,
@@ -150,7 +154,9 @@ fn main() -> ExitCode {
         // Offline tools: no database.
         Command::Value(ValueCommand::Parse(args)) => cli::value_parse(&args),
         Command::Score { file } => cli::score(&file),
-        Command::Import(ImportCommand::Targets { text, dry_run: true }) => cli::import_dry_run(&text),
+        Command::Import(ImportCommand::Targets { text, file, dry_run: true }) => {
+            cli::targets_text(text.as_deref(), file.as_deref()).and_then(|(t, _)| cli::import_dry_run(&t))
+        }
         Command::MigrateData { from, to } => runtime().and_then(|rt| rt.block_on(cli::migrate_data(&from, &to))),
         command => runtime().and_then(|rt| rt.block_on(with_database(&cli.database_url, command))),
     };
@@ -173,7 +179,10 @@ async fn with_database(url: &str, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Migrate => println!("数据库迁移已完成：{}", cli::redact(url)),
         Command::Demo => cli::load_demo(&db).await?,
-        Command::Import(ImportCommand::Targets { text, .. }) => cli::import_store(&db, &text).await?,
+        Command::Import(ImportCommand::Targets { text, file, .. }) => {
+            let (t, path) = cli::targets_text(text.as_deref(), file.as_deref())?;
+            cli::import_store(&db, &t, &path).await?
+        }
         Command::Import(ImportCommand::Actuals(args)) => cli::import_actuals(&db, &args).await?,
         Command::Import(ImportCommand::Revert { id, as_user }) => {
             cli::import_revert(&db, id, as_user.as_deref()).await?
@@ -230,6 +239,9 @@ mod tests {
         let cli = Cli::try_parse_from(["jixiao", "import", "targets", "--text", "t.txt", "--dry-run"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Import(ImportCommand::Targets { dry_run: true, .. }))));
         assert!(Cli::try_parse_from(["jixiao", "import", "targets"]).is_err());
+        let cli = Cli::try_parse_from(["jixiao", "import", "targets", "目标表.xlsx", "--dry-run"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Import(ImportCommand::Targets { file: Some(_), text: None, .. }))));
+        assert!(Cli::try_parse_from(["jixiao", "import", "targets", "a.xlsx", "--text", "a.txt"]).is_err());
         let cli = Cli::try_parse_from(["jixiao", "import", "actuals", "a.xlsx", "--dry-run", "--as", "dept"]).unwrap();
         assert!(matches!(
             cli.command,

@@ -278,3 +278,45 @@ fn export_template_and_import_actuals() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("项目不存在"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `jixiao import targets FILE.xlsx`: a 绩效目标表 workbook is read like published text —
+/// previewed as JSON with `--dry-run`, stored otherwise; a file that is not a workbook is named.
+#[test]
+fn import_targets_from_a_workbook() {
+    let dir = std::env::temp_dir().join(format!("jixiao-cli-targets-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let rows: [&[&str]; 7] = [
+        &["项目支出绩效目标表（2022年度）"],
+        &["项目名称", "乡村道路养护经费"],
+        &["主管部门", "某县交通运输局", "实施单位", "某县公路养护中心"],
+        &["项目资金（万元）", "年度资金总额", "50"],
+        &["一级指标", "二级指标", "三级指标", "指标值"],
+        &["产出指标", "数量指标", "养护农村公路里程", "≥120公里"],
+        &["满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥90%"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    let book = dir.join("目标表.xlsx");
+    wb.save(&book).unwrap();
+    let v = json(&jixiao(&["import", "targets", book.to_str().unwrap(), "--dry-run"], None));
+    assert_eq!(v["projects"][0]["name"], "乡村道路养护经费");
+    assert_eq!(v["projects"][0]["department"], "某县交通运输局");
+    assert_eq!(v["projects"][0]["year"], 2022);
+    assert_eq!(v["projects"][0]["indicators"][0]["name"], "养护农村公路里程");
+    assert_eq!(v["projects"][0]["indicators"][1]["target_text"], "≥90%");
+
+    let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+    let out = jixiao(&["import", "targets", book.to_str().unwrap()], Some(&url));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("乡村道路养护经费 · 2 项指标"));
+    let out = jixiao(&["import", "targets", "fixtures/README.md", "--dry-run"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fixtures/README.md：不是电子表格文件"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

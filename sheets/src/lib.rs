@@ -5,6 +5,7 @@
 //!   they are parsed, and streaming its rows;
 //! - [`layout`]: finding headers by name (any column order, title rows above) and the rows and
 //!   funds a sheet holds — pure, no database;
+//! - [`targets`]: a 绩效目标表 workbook as the text the published-table importer reads;
 //! - [`actuals`]: matching those rows to indicators and applying them through the same write path
 //!   as the forms: a preview (dry run) or one all-or-nothing commit with an import record.
 
@@ -14,6 +15,7 @@ pub mod cell;
 pub mod error;
 pub mod layout;
 pub mod read;
+pub mod targets;
 pub mod template;
 
 pub use error::FileError;
