@@ -116,7 +116,8 @@ fn workbook(county: &[(i32, Vec<i32>)], rows: usize) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("实际完成值").unwrap();
-    for (c, h) in ["编号", "项目名称", "三级指标", "实际完成值", "偏差原因分析及改进措施"].iter().enumerate() {
+    for (c, h) in ["编号", "项目名称", "三级指标", "实际完成值", "偏差原因分析及改进措施"].iter().enumerate()
+    {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     let mut r = 1;
@@ -150,7 +151,12 @@ async fn main() {
         let started = Instant::now();
         let (admin, county) = county(&t, projects).await;
         let bytes = workbook(&county, rows);
-        println!("[{label}] county and workbook ({} KiB) in {:.1}s, peak RSS {} MiB", bytes.len() / 1024, started.elapsed().as_secs_f64(), peak_rss_mib());
+        println!(
+            "[{label}] county and workbook ({} KiB) in {:.1}s, peak RSS {} MiB",
+            bytes.len() / 1024,
+            started.elapsed().as_secs_f64(),
+            peak_rss_mib()
+        );
 
         let raw = Instant::now();
         let mut book = sheets::read::Book::open(&bytes, &limits).unwrap();
@@ -174,7 +180,11 @@ async fn main() {
         let preview = actuals::apply(&t.db, &admin, "bench.xlsx", &parsed, true).await.unwrap();
         let dry = dry.elapsed().as_secs_f64() + read;
         assert_eq!(preview.counts.errors, 0, "{:?}", preview.problems.first());
-        println!("[{label}] dry run: {dry:.1}s ({} rows to write), peak RSS {} MiB", preview.counts.rows_changed, peak_rss_mib());
+        println!(
+            "[{label}] dry run: {dry:.1}s ({} rows to write), peak RSS {} MiB",
+            preview.counts.rows_changed,
+            peak_rss_mib()
+        );
 
         let commit = Instant::now();
         let done = actuals::apply(&t.db, &admin, "bench.xlsx", &parsed, false).await.unwrap();
