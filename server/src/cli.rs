@@ -73,7 +73,7 @@ pub fn targets_text(text: Option<&Path>, workbook: Option<&Path>) -> anyhow::Res
         (Some(path), _) => Ok((read_text(path)?, path.to_owned())),
         (None, Some(path)) => {
             let bytes = std::fs::read(path).with_context(|| format!("无法读取 {}", path.display()))?;
-            let text = sheets::targets::workbook_text(&bytes, &sheets::Limits::default())
+            let text = sheets::targets::document_text(&bytes, &sheets::Limits::default())
                 .map_err(|e| anyhow!("{}：{e}", path.display()))?;
             Ok((text, path.to_owned()))
         }

@@ -84,10 +84,10 @@ enum ValueCommand {
 
 #[derive(Subcommand, Debug)]
 enum ImportCommand {
-    /// Import projects and indicators from a 绩效目标表 / 申报表: a workbook (xlsx, xls, ods) or,
-    /// with --text, published text.
+    /// Import projects and indicators from a 绩效目标表 / 申报表: a Word document (.docx), a
+    /// workbook (xlsx, xls, ods) or, with --text, published text.
     Targets {
-        /// The workbook to read.
+        /// The .docx or workbook to read.
         #[arg(required_unless_present = "text", conflicts_with = "text")]
         file: Option<PathBuf>,
         /// The text file to read.

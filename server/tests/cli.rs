@@ -317,6 +317,6 @@ fn import_targets_from_a_workbook() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("乡村道路养护经费 · 2 项指标"));
     let out = jixiao(&["import", "targets", "fixtures/README.md", "--dry-run"], None);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("fixtures/README.md：不是电子表格文件"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fixtures/README.md：不是表格或 Word 文件"));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -28,6 +28,8 @@ pub enum FileError {
     Columns { sheet: String, max: u32 },
     #[error("单元格总数超过 {max} 个，拒绝读取")]
     Cells { max: u64 },
+    #[error("不是表格或 Word 文件：请给出 .xlsx、.xls、.ods 或 .docx 文件")]
+    NotTargetFile,
     #[error("没有找到可导入的指标行：请使用本系统下载的模板，或包含“三级指标”和“实际完成值”列的表格")]
     NoRows,
 }

@@ -63,6 +63,30 @@ pub fn detect(bytes: &[u8], limits: &Limits) -> Result<Format, FileError> {
     if !bytes.starts_with(b"PK\x03\x04") {
         return Err(FileError::NotSpreadsheet);
     }
+    let (mut zip, names) = checked_zip(bytes, limits)?;
+    if names.iter().any(|n| n == "xl/workbook.xml") {
+        return Ok(Format::Xlsx);
+    }
+    if names.iter().any(|n| n == "mimetype") {
+        let mut mime = String::new();
+        let entry = zip.by_name("mimetype").map_err(|e| corrupt(&e))?;
+        entry.take(200).read_to_string(&mut mime).map_err(|e| corrupt(&e))?;
+        if mime.trim() == ODS_MIME {
+            return Ok(Format::Ods);
+        }
+    }
+    Err(FileError::NotSpreadsheet)
+}
+
+/// An archive read from memory.
+pub(crate) type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+/// A zip archive that passed the checks (entries, decompressed size, ratio, encryption), with
+/// its entry names.
+pub(crate) fn checked_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<(Archive<'a>, Vec<String>), FileError> {
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(FileError::TooLarge { size_kib: bytes.len() as u64 / 1024, max_mib: limits.max_bytes / MIB });
+    }
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
     if zip.len() > limits.max_entries {
         return Err(FileError::Entries { count: zip.len(), max: limits.max_entries });
@@ -88,18 +112,7 @@ pub fn detect(bytes: &[u8], limits: &Limits) -> Result<Format, FileError> {
         }
         names.push(name);
     }
-    if names.iter().any(|n| n == "xl/workbook.xml") {
-        return Ok(Format::Xlsx);
-    }
-    if names.iter().any(|n| n == "mimetype") {
-        let mut mime = String::new();
-        let entry = zip.by_name("mimetype").map_err(|e| corrupt(&e))?;
-        entry.take(200).read_to_string(&mut mime).map_err(|e| corrupt(&e))?;
-        if mime.trim() == ODS_MIME {
-            return Ok(Format::Ods);
-        }
-    }
-    Err(FileError::NotSpreadsheet)
+    Ok((zip, names))
 }
 
 fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
@@ -107,7 +120,7 @@ fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
     bytes.windows(pattern.len()).any(|w| w == pattern.as_slice())
 }
 
-fn corrupt(e: &dyn std::fmt::Display) -> FileError {
+pub(crate) fn corrupt(e: &dyn std::fmt::Display) -> FileError {
     let mut detail = e.to_string();
     detail.truncate(200);
     FileError::Corrupt { detail }

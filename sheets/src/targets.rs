@@ -1,9 +1,121 @@
-//! 绩效目标表 / 申报表 workbooks: every row of every sheet becomes a pipe row ("项目名称 |
-//! 政府网站维护费及业务经费 |") and the published-table importer (`domain::import`) reads the text,
-//! so a workbook gets the same header logic, layouts, issues and preview as a pasted table.
+//! 绩效目标表 / 申报表 files for the published-table importer (`domain::import`): a workbook's
+//! rows and a Word document's tables become pipe rows ("项目名称 | 政府网站维护费及业务经费 |"),
+//! its other paragraphs lines of text, so every file gets the same header logic, layouts, issues
+//! and preview as a pasted table. In a .docx the cells are known, so this is the reliable path.
 
 use crate::error::FileError;
-use crate::read::{Book, Limits};
+use crate::read::{checked_zip, corrupt, Book, Limits};
+use quick_xml::events::Event;
+use std::io::Read;
+
+/// The text of a 绩效目标表 file: a Word document (.docx) or a workbook (xlsx, xls, ods), told
+/// apart by the bytes.
+pub fn document_text(bytes: &[u8], limits: &Limits) -> Result<String, FileError> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        let (_, names) = checked_zip(bytes, limits)?;
+        if names.iter().any(|n| n == "word/document.xml") {
+            return docx_text(bytes, limits);
+        }
+    }
+    workbook_text(bytes, limits).map_err(|e| if e == FileError::NotSpreadsheet { FileError::NotTargetFile } else { e })
+}
+
+/// A cell's or paragraph's text on one line: line breaks as spaces, pipes as slashes.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            '|' | '｜' => '/',
+            c => c,
+        })
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// The body of a .docx: each table row as a pipe row of its cells (a cell's paragraphs joined by
+/// spaces; nested tables flattened into their cell), each other paragraph as a line.
+pub fn docx_text(bytes: &[u8], limits: &Limits) -> Result<String, FileError> {
+    let (mut zip, _) = checked_zip(bytes, limits)?;
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .map_err(|e| corrupt(&e))?
+        .take(limits.max_unzipped)
+        .read_to_string(&mut xml)
+        .map_err(|e| corrupt(&e))?;
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut out = String::new();
+    let mut depth = 0usize; // tables open
+    let mut row: Vec<String> = Vec::new();
+    let mut cell = String::new();
+    let mut paragraph = String::new();
+    let mut in_text = false;
+    loop {
+        let event = reader.read_event().map_err(|e| corrupt(&e))?;
+        match event {
+            Event::Start(e) => match e.local_name().as_ref() {
+                "tbl" => depth += 1,
+                "tr" if depth == 1 => row.clear(),
+                "tc" if depth == 1 => cell.clear(),
+                "t" => in_text = true,
+                _ => {}
+            },
+            Event::Empty(e) => {
+                if matches!(e.local_name().as_ref(), "tab" | "br" | "cr") {
+                    paragraph.push(' ');
+                }
+            }
+            Event::Text(t) if in_text => paragraph.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) if in_text => match r.resolve_char_ref() {
+                Ok(Some(c)) => paragraph.push(c),
+                _ => paragraph.push_str(match r.xml10_content().as_ref() {
+                    "amp" => "&",
+                    "lt" => "<",
+                    "gt" => ">",
+                    "quot" => "\"",
+                    "apos" => "'",
+                    _ => "",
+                }),
+            },
+            Event::End(e) => match e.local_name().as_ref() {
+                "t" => in_text = false,
+                "p" => {
+                    let text = one_line(&paragraph);
+                    paragraph.clear();
+                    if depth == 0 {
+                        if !text.is_empty() {
+                            out.push_str(&text);
+                            out.push('\n');
+                        }
+                    } else if !text.is_empty() {
+                        if !cell.is_empty() {
+                            cell.push(' ');
+                        }
+                        cell.push_str(&text);
+                    }
+                }
+                "tc" if depth == 1 => row.push(std::mem::take(&mut cell)),
+                "tr" if depth == 1 => {
+                    let cells: Vec<&str> = row.iter().map(String::as_str).filter(|c| !c.is_empty()).collect();
+                    if !cells.is_empty() {
+                        out.push_str(&cells.join(" | "));
+                        out.push_str(" |\n");
+                    }
+                }
+                "tbl" => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        out.push('\n');
+                    }
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
 
 /// The workbook's rows as pipe-separated lines, sheet after sheet. A cell's own line breaks
 /// become spaces and its pipes slashes, so a row stays one line of cells.
@@ -13,16 +125,7 @@ pub fn workbook_text(bytes: &[u8], limits: &Limits) -> Result<String, FileError>
     for name in book.sheet_names() {
         book.rows(&name, |_, cells| {
             for (_, cell) in cells {
-                let value: String = cell
-                    .text()
-                    .chars()
-                    .map(|c| match c {
-                        '\n' | '\r' | '\t' => ' ',
-                        '|' | '｜' => '/',
-                        c => c,
-                    })
-                    .collect();
-                text.push_str(value.trim());
+                text.push_str(&one_line(&cell.text()));
                 text.push_str(" | ");
             }
             text.push('\n');

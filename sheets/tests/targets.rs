@@ -85,3 +85,90 @@ fn a_file_that_is_not_a_workbook_is_named() {
         "不是电子表格文件：请上传 .xlsx、.xls 或 .ods 文件"
     );
 }
+
+/// The same table as a Word document: title paragraphs, then one table whose 一级 / 二级 cells
+/// are merged downwards (`w:vMerge`), with an entity and a line break inside cells.
+fn docx(p: &ImportedProject) -> Vec<u8> {
+    use std::io::Write;
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let cell = |text: &str, merge: Option<&str>| {
+        let merge = merge.map(|m| format!("<w:tcPr><w:vMerge{m}/></w:tcPr>")).unwrap_or_default();
+        format!("<w:tc>{merge}<w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>", esc(text))
+    };
+    let row = |cells: Vec<String>| format!("<w:tr>{}</w:tr>", cells.concat());
+    let para = |text: &str| format!("<w:p><w:r><w:t>{}</w:t></w:r></w:p>", esc(text));
+    let mut rows = vec![
+        row(vec![cell("项目名称", None), cell(&p.name, None)]),
+        row(vec![
+            cell("主管部门", None),
+            cell(p.department.as_deref().unwrap(), None),
+            cell("实施单位", None),
+            cell(p.implementing_unit.as_deref().unwrap(), None),
+        ]),
+        row(vec![cell("项目资金（万元）", None), cell("年度资金总额", None), cell("10", None)]),
+        row(vec![cell("其中：财政拨款", None), cell("10", None)]),
+        row(vec![cell("其他资金", None), cell("0", None)]),
+        format!(
+            "<w:tr>{}<w:tc><w:p><w:r><w:t>{}</w:t><w:br/><w:t>{}</w:t></w:r></w:p></w:tc></w:tr>",
+            cell("年度目标", None),
+            esc(p.annual_goals.first().map_or("", String::as_str)),
+            esc(&p.annual_goals[1..].join(" ")),
+        ),
+        row(vec![cell("一级指标", None), cell("二级指标", None), cell("三级指标", None), cell("指标值", None)]),
+    ];
+    let mut previous: Option<(&str, &str)> = None;
+    for ind in &p.indicators {
+        let same = previous == Some((ind.level1.as_str(), ind.level2.as_str()));
+        let (l1, l2) = if same {
+            (cell("", Some("")), cell("", Some("")))
+        } else {
+            (cell(&ind.level1, Some(" w:val=\"restart\"")), cell(&ind.level2, Some(" w:val=\"restart\"")))
+        };
+        rows.push(row(vec![l1, l2, cell(&ind.name, None), cell(&ind.target_text, None)]));
+        previous = Some((&ind.level1, &ind.level2));
+    }
+    let body = format!(
+        "{}{}<w:tbl>{}</w:tbl>{}",
+        para("项目支出绩效目标表"),
+        para(&format!("（{}年度）", p.year.unwrap())),
+        rows.concat(),
+        para("填表人：张三 & 李四")
+    );
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    w.start_file("[Content_Types].xml", options).unwrap();
+    w.write_all(
+        b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>",
+    )
+    .unwrap();
+    w.start_file("word/document.xml", options).unwrap();
+    w.write_all(xml.as_bytes()).unwrap();
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_word_table_imports_like_the_published_table() {
+    let expected = seed();
+    let text = sheets::targets::document_text(&docx(&expected), &Limits::default()).unwrap();
+    assert!(text.starts_with("项目支出绩效目标表\n（2021年度）\n项目名称 | 政府网站维护费及业务经费 |\n"), "{text}");
+    assert!(text.contains("填表人：张三 & 李四"), "{text}");
+    let result = import_target_tables(&text);
+    assert_eq!(result.projects.len(), 1, "{text}\n{:?}", result.issues);
+    let got = &result.projects[0];
+    assert_eq!((&got.name, &got.department, got.year), (&expected.name, &expected.department, expected.year));
+    let rows = |p: &ImportedProject| -> Vec<(String, String, String, String)> {
+        p.indicators
+            .iter()
+            .map(|i| (i.level1.clone(), i.level2.clone(), i.name.clone(), i.target_text.clone()))
+            .collect()
+    };
+    assert_eq!(rows(got), rows(&expected), "{text}");
+    // The workbook path answers the same for the same file kinds, and names the others.
+    assert_eq!(
+        sheets::targets::document_text(b"%PDF-1.4", &Limits::default()).unwrap_err().to_string(),
+        "不是表格或 Word 文件：请给出 .xlsx、.xls、.ods 或 .docx 文件"
+    );
+}
