@@ -14,7 +14,7 @@ use db::entities::{import_record, indicator, project, user};
 use db::{store, write, Error as DbError, Key};
 use domain::import::name_key;
 pub use domain::upload::{Counts, Format, FundsReport, Problem, ProjectReport, Report, RowReport, Severity};
-use domain::vocab::{Field, Grade, ImportKind, VersionState};
+use domain::vocab::{AuditAction, Field, Grade, ImportKind, VersionState};
 use domain::workflow::can_read;
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -23,6 +23,9 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+
+/// How the import's writes (and a revert's) appear in the audit trail: 导入.
+const IMPORTED: Option<AuditAction> = Some(AuditAction::Import);
 
 /// What went wrong with an import as a whole (problems of single cells are in the [`Report`]).
 #[derive(Debug, thiserror::Error)]
@@ -440,7 +443,7 @@ async fn apply_row(
         };
         let version = existing.as_ref().map_or(0, |e| e.version);
         let savepoint = txn.begin().await?;
-        match evaluation::save_actual_in(&savepoint, user, ind.id, &input, version).await {
+        match evaluation::save_actual_in(&savepoint, user, ind.id, &input, version, IMPORTED).await {
             Ok(_) => savepoint.commit().await?,
             Err(e @ (DbError::Db(_) | DbError::Busy)) => return Err(e.into()),
             Err(e) => {
@@ -504,7 +507,7 @@ async fn apply_funds(
             execution_explanation: p.execution_explanation.clone(),
         };
         let savepoint = txn.begin().await?;
-        match evaluation::save_year_end_funds_in(&savepoint, user, project_id, &input, p.version).await {
+        match evaluation::save_year_end_funds_in(&savepoint, user, project_id, &input, p.version, IMPORTED).await {
             Ok(_) => savepoint.commit().await?,
             Err(e @ (DbError::Db(_) | DbError::Busy)) => return Err(e.into()),
             Err(e) => {
@@ -623,7 +626,7 @@ pub async fn revert(db: &DatabaseConnection, user: &user::Model, id: i32) -> Res
             explanation: row.old_explanation.clone(),
         };
         let version = existing.as_ref().map_or(0, |e| e.version);
-        if let Err(e) = evaluation::save_actual_in(&txn, user, row.indicator_id, &input, version).await {
+        if let Err(e) = evaluation::save_actual_in(&txn, user, row.indicator_id, &input, version, IMPORTED).await {
             problem(&row.place, e.to_string());
         }
     }
@@ -641,7 +644,8 @@ pub async fn revert(db: &DatabaseConnection, user: &user::Model, id: i32) -> Res
             executed_full_year: f.old_executed,
             execution_explanation: p.execution_explanation.clone(),
         };
-        if let Err(e) = evaluation::save_year_end_funds_in(&txn, user, f.project_id, &input, p.version).await {
+        if let Err(e) = evaluation::save_year_end_funds_in(&txn, user, f.project_id, &input, p.version, IMPORTED).await
+        {
             problem(&f.place, e.to_string());
         }
     }

@@ -106,6 +106,10 @@ async fn round_trip(t: &TestDb) {
     let committed = import(t, &f.alice, &bytes, false).await;
     assert!(committed.committed);
     let id = committed.import_id.expect("an import record");
+    let trail = audit::for_project(&t.db, f.project_id).await.unwrap();
+    assert_eq!(trail.len(), audit_before + n + 3, "a row per changed field: each actual, one explanation, two funds");
+    let imported: Vec<_> = trail.iter().filter(|r| r.action.0 == domain::vocab::AuditAction::Import).collect();
+    assert_eq!(imported.len(), trail.len() - audit_before, "the import's writes are audited as 导入");
     assert_eq!(committed.projects[0].new_total, previewed_total, "the preview is what the commit does");
     let stored = db::cycle::evaluation::self_evaluation(&t.db, f.project_id, false).await.unwrap().unwrap();
     let imported_result = domain::selfeval::evaluate(&stored);

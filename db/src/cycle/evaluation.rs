@@ -157,18 +157,20 @@ pub async fn save_actual(
     expected_version: i32,
 ) -> Result<actual_entry::Model> {
     let txn = write::begin(db).await?;
-    let saved = save_actual_in(&txn, user, indicator_id, input, expected_version).await?;
+    let saved = save_actual_in(&txn, user, indicator_id, input, expected_version, None).await?;
     txn.commit().await?;
     Ok(saved)
 }
 
-/// [`save_actual`] inside the caller's transaction (a spreadsheet import applies many rows in one).
+/// [`save_actual`] inside the caller's transaction (a spreadsheet import applies many rows in one,
+/// auditing them as `Some(AuditAction::Import)`; `None` = 新建 / 修改).
 pub async fn save_actual_in(
     txn: &DatabaseTransaction,
     user: &user::Model,
     indicator_id: i32,
     input: &ActualInput,
     expected_version: i32,
+    action: Option<AuditAction>,
 ) -> Result<actual_entry::Model> {
     let (ind, project) = access::indicator_for_edit(txn, user, indicator_id, Phase::SelfEvaluation).await?;
     let actual_text = input::text(input.actual_text.as_deref(), Field::ActualText, 200)?;
@@ -218,7 +220,7 @@ pub async fn save_actual_in(
         .set(C::UpdatedBy, Some(user.id))
         .set(C::UpdatedAt, now);
     let keys = vec![(C::IndicatorId, indicator_id.into()), (C::ProjectId, project.id.into())];
-    let audit = Audit { user, at: now, kind: EntityKind::ActualEntry, project_id: Some(project.id), action: None };
+    let audit = Audit { user, at: now, kind: EntityKind::ActualEntry, project_id: Some(project.id), action };
     Ok(write::upsert(txn, existing, expected_version, keys, changes, audit).await?.row)
 }
 
@@ -232,18 +234,20 @@ pub async fn save_year_end_funds(
     expected_version: i32,
 ) -> Result<project::Model> {
     let txn = write::begin(db).await?;
-    let saved = save_year_end_funds_in(&txn, user, project_id, input, expected_version).await?;
+    let saved = save_year_end_funds_in(&txn, user, project_id, input, expected_version, None).await?;
     txn.commit().await?;
     Ok(saved)
 }
 
-/// [`save_year_end_funds`] inside the caller's transaction.
+/// [`save_year_end_funds`] inside the caller's transaction, audited as `action` (see
+/// [`save_actual_in`]).
 pub async fn save_year_end_funds_in(
     txn: &DatabaseTransaction,
     user: &user::Model,
     project_id: i32,
     input: &YearEndFunds,
     expected_version: i32,
+    action: Option<AuditAction>,
 ) -> Result<project::Model> {
     let p = access::project_for_edit(txn, user, project_id, Phase::SelfEvaluation).await?;
     let initial = input::non_negative(input.budget_initial, Field::BudgetInitial)?;
@@ -256,7 +260,7 @@ pub async fn save_year_end_funds_in(
         .field(Field::BudgetFullYear, C::BudgetFullYear, p.budget_full_year.map(normalized), budget.map(Amount))
         .field(Field::ExecutedFullYear, C::ExecutedFullYear, p.executed_full_year.map(normalized), executed.map(Amount))
         .field(Field::ExecutionExplanation, C::ExecutionExplanation, p.execution_explanation.clone(), explanation);
-    let audit = Audit { user, at: Utc::now(), kind: EntityKind::Project, project_id: Some(p.id), action: None };
+    let audit = Audit { user, at: Utc::now(), kind: EntityKind::Project, project_id: Some(p.id), action };
     Ok(write::upsert(txn, Some(p), expected_version, vec![], changes, audit).await?.row)
 }
 
