@@ -173,7 +173,7 @@ pub fn routes(db: db::DatabaseConnection) -> axum::Router<leptos::prelude::Lepto
             axum::routing::post(move |session: Session, Query(q): Query<UploadQuery>, multipart: Multipart| {
                 upload_actuals(b.clone(), session, q, multipart)
             })
-            .layer(axum::extract::DefaultBodyLimit::max(200 * 1024 * 1024)),
+            .layer(axum::extract::DefaultBodyLimit::max(upload_limit())),
         )
         .route(
             "/imports/{id}/report.json",

@@ -356,12 +356,20 @@ impl<'u> Matcher<'u> {
 /// Excel's error values, as a formula cell shows them (also when a program saved them as text).
 const FORMULA_ERRORS: &[&str] = &["#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!"];
 
+/// The formula error a cell shows, if it shows one.
+fn formula_error(cell: &Cell) -> Option<&str> {
+    match cell {
+        Cell::Error(e) => Some(e),
+        Cell::Text(t) if FORMULA_ERRORS.contains(&t.trim()) => Some(t.trim()),
+        _ => None,
+    }
+}
+
 /// The text a cell gives a text field, or the problem with it.
 fn cell_text(p: &Placed) -> Result<String, String> {
-    match &p.cell {
-        Cell::Error(e) => Err(format!("公式错误 {e}，请改为实际数值")),
-        Cell::Text(t) if FORMULA_ERRORS.contains(&t.trim()) => Err(format!("公式错误 {}，请改为实际数值", t.trim())),
-        cell => Ok(cell.text()),
+    match formula_error(&p.cell) {
+        Some(e) => Err(format!("公式错误 {e}，请改为实际数值")),
+        None => Ok(p.cell.text()),
     }
 }
 
@@ -387,11 +395,13 @@ async fn apply_row(
     ind: &indicator::Model,
     report: &mut Report,
 ) -> Result<(), ImportError> {
-    let project = store::projects::one(txn, ind.project_id).await?.map(|p| p.project.name).unwrap_or_default();
-    let target = store::versions::current_targets(txn, ind.project_id)
+    let project = project::Entity::find_by_id(ind.project_id).one(txn).await?.map(|p| p.name).unwrap_or_default();
+    // The current approved version's 指标值 and 分值, the indicator's own while never approved
+    // (as `store::versions::current_weight`).
+    let (target, weight) = store::versions::current_targets(txn, ind.project_id)
         .await?
         .remove(&ind.id)
-        .map_or_else(|| ind.target_text.clone(), |(t, _)| t);
+        .unwrap_or_else(|| (ind.target_text.clone(), ind.weight.map(|w| w.0)));
     let existing = store::actuals::of_indicator(txn, ind.id).await?;
     let old_actual = existing.as_ref().and_then(|e| e.actual_text.clone());
     let old_explanation = existing.as_ref().and_then(|e| e.explanation.clone());
@@ -429,7 +439,7 @@ async fn apply_row(
         new_actual: new_actual.clone(),
         old_explanation: old_explanation.clone(),
         new_explanation: new_explanation.clone(),
-        weight: store::versions::current_weight(txn, ind).await?.map(|w| w.normalize()),
+        weight: weight.map(|w| w.normalize()),
         score: None,
         changed: changed && ok,
     };
@@ -458,10 +468,11 @@ async fn apply_row(
 
 /// A funds cell in 万元: a number cell, or text such as "12.5" / "１２.５" / "12,500.00".
 fn funds_value(p: &Placed, field: Field) -> Result<Option<Decimal>, String> {
+    if let Some(e) = formula_error(&p.cell) {
+        return Err(format!("公式错误 {e}，请改为实际金额"));
+    }
     match &p.cell {
         Cell::Number { value, percent: false } => Ok(Some(*value)),
-        Cell::Error(e) => Err(format!("公式错误 {e}，请改为实际金额")),
-        Cell::Text(t) if FORMULA_ERRORS.contains(&t.trim()) => Err(format!("公式错误 {}，请改为实际金额", t.trim())),
         cell => domain::input::number(field, &cell.text()).map_err(|e| e.to_string()),
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::cell::{is_percent_format, Cell};
 use crate::error::FileError;
-use calamine::{Data, DataRef, Ods, OdsError, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsx, XlsxError};
+use calamine::{Data, Ods, OdsError, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsx, XlsxError};
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
@@ -207,7 +207,9 @@ impl<'a> Book<'a> {
                 let mut row_cells: Vec<(u32, Cell)> = Vec::new();
                 while let Some((c, style)) = reader.next_cell_with_style_id().map_err(xlsx_error)? {
                     let (row, col) = c.get_position();
-                    let Some(cell) = from_ref(c.get_value(), percent.get(style).copied().unwrap_or(false)) else {
+                    let Some(cell) =
+                        cell_of(c.get_value().clone().into(), percent.get(style).copied().unwrap_or(false))
+                    else {
                         continue;
                     };
                     guard(row, col)?;
@@ -259,7 +261,7 @@ fn each_row(
         let r = start_row + i as u32;
         row_cells.clear();
         for (j, value) in row.iter().enumerate() {
-            if let Some(cell) = from_data(value) {
+            if let Some(cell) = cell_of(value.clone(), false) {
                 let c = start_col + j as u32;
                 guard(r, c)?;
                 row_cells.push((c, cell));
@@ -272,35 +274,20 @@ fn each_row(
     Ok(())
 }
 
-fn from_ref(value: &DataRef<'_>, percent: bool) -> Option<Cell> {
-    Some(match value {
-        DataRef::Empty => return None,
-        DataRef::String(s) => text(s)?,
-        DataRef::SharedString(s) => text(s)?,
-        DataRef::Int(i) => Cell::number(*i as f64, percent),
-        DataRef::Float(v) => Cell::number(*v, percent),
-        DataRef::Bool(b) => Cell::Bool(*b),
-        DataRef::DateTime(d) => match d.as_datetime() {
-            Some(dt) if !d.is_duration() => Cell::Date(dt.date()),
-            _ => Cell::number(d.as_f64(), false),
-        },
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => iso(s),
-        DataRef::Error(e) => Cell::Error(e.to_string()),
-    })
-}
-
-fn from_data(value: &Data) -> Option<Cell> {
+/// A cell as the importer sees it (`None` when empty); `percent` when its number format shows a
+/// percentage.
+fn cell_of(value: Data, percent: bool) -> Option<Cell> {
     Some(match value {
         Data::Empty => return None,
-        Data::String(s) => text(s)?,
-        Data::Int(i) => Cell::number(*i as f64, false),
-        Data::Float(v) => Cell::number(*v, false),
-        Data::Bool(b) => Cell::Bool(*b),
+        Data::String(s) => text(&s)?,
+        Data::Int(i) => Cell::number(i as f64, percent),
+        Data::Float(v) => Cell::number(v, percent),
+        Data::Bool(b) => Cell::Bool(b),
         Data::DateTime(d) => match d.as_datetime() {
             Some(dt) if !d.is_duration() => Cell::Date(dt.date()),
             _ => Cell::number(d.as_f64(), false),
         },
-        Data::DateTimeIso(s) | Data::DurationIso(s) => iso(s),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => iso(&s),
         Data::Error(e) => Cell::Error(e.to_string()),
     })
 }

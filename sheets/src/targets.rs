@@ -4,7 +4,7 @@
 //! and preview as a pasted table. In a .docx the cells are known, so this is the reliable path.
 
 use crate::error::FileError;
-use crate::read::{checked_zip, corrupt, Book, Limits};
+use crate::read::{checked_zip, corrupt, Archive, Book, Limits};
 use quick_xml::events::Event;
 use std::io::Read;
 
@@ -12,9 +12,9 @@ use std::io::Read;
 /// apart by the bytes.
 pub fn document_text(bytes: &[u8], limits: &Limits) -> Result<String, FileError> {
     if bytes.starts_with(b"PK\x03\x04") {
-        let (_, names) = checked_zip(bytes, limits)?;
+        let (zip, names) = checked_zip(bytes, limits)?;
         if names.iter().any(|n| n == "word/document.xml") {
-            return docx_text(bytes, limits);
+            return docx_text(zip, limits);
         }
     }
     workbook_text(bytes, limits).map_err(|e| if e == FileError::NotSpreadsheet { FileError::NotTargetFile } else { e })
@@ -35,8 +35,7 @@ fn one_line(text: &str) -> String {
 
 /// The body of a .docx: each table row as a pipe row of its cells (a cell's paragraphs joined by
 /// spaces; nested tables flattened into their cell), each other paragraph as a line.
-pub fn docx_text(bytes: &[u8], limits: &Limits) -> Result<String, FileError> {
-    let (mut zip, _) = checked_zip(bytes, limits)?;
+fn docx_text(mut zip: Archive<'_>, limits: &Limits) -> Result<String, FileError> {
     let mut xml = String::new();
     zip.by_name("word/document.xml")
         .map_err(|e| corrupt(&e))?

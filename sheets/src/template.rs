@@ -100,10 +100,14 @@ pub async fn load(
     let mut indicators = store::projects::indicators_of(conn, &ids).await?;
     let mut targets = store::versions::current_targets_of(conn, &ids).await?;
     let mut actuals = store::actuals::of_projects(conn, &ids).await?;
+    let departments: std::collections::HashMap<i32, String> =
+        store::directory::departments(conn).await?.into_iter().map(|d| (d.id, d.name)).collect();
+    let years: std::collections::HashMap<i32, i32> =
+        store::directory::fiscal_years(conn).await?.into_iter().map(|y| (y.id, y.year)).collect();
     let mut out = Vec::with_capacity(projects.len());
     for p in projects {
-        let department = store::directory::department_name(conn, p.department_id).await?.unwrap_or_default();
-        let year = store::directory::fiscal_year(conn, p.fiscal_year_id).await?.map_or(0, |y| y.year);
+        let department = departments.get(&p.department_id).cloned().unwrap_or_default();
+        let year = years.get(&p.fiscal_year_id).copied().unwrap_or(0);
         let version = store::versions::newest(conn, p.id, VersionState::Approved).await?.map_or(0, |v| v.number);
         let targets = targets.remove(&p.id).unwrap_or_default();
         let actuals = actuals.remove(&p.id).unwrap_or_default();

@@ -64,18 +64,25 @@ fn workbook(p: &ImportedProject) -> Vec<u8> {
 fn a_target_table_workbook_imports_like_the_published_table() {
     let expected = seed();
     let text = workbook_text(&workbook(&expected), &Limits::default()).unwrap();
-    let result = import_target_tables(&text);
-    assert_eq!(result.projects.len(), 1, "{text}\n{:?}", result.issues);
-    let got = &result.projects[0];
-    assert_eq!((&got.name, &got.department, got.year), (&expected.name, &expected.department, expected.year));
+    let got = imports_as(&text, &expected);
     assert_eq!(got.funds_total, expected.funds_total);
+}
+
+/// The one project `text` imports, after checking its name, department, year and indicator rows
+/// against `expected`.
+fn imports_as(text: &str, expected: &ImportedProject) -> ImportedProject {
+    let mut result = import_target_tables(text);
+    assert_eq!(result.projects.len(), 1, "{text}\n{:?}", result.issues);
+    let got = result.projects.remove(0);
+    assert_eq!((&got.name, &got.department, got.year), (&expected.name, &expected.department, expected.year));
     let rows = |p: &ImportedProject| -> Vec<(String, String, String, String)> {
         p.indicators
             .iter()
             .map(|i| (i.level1.clone(), i.level2.clone(), i.name.clone(), i.target_text.clone()))
             .collect()
     };
-    assert_eq!(rows(got), rows(&expected), "{text}");
+    assert_eq!(rows(&got), rows(expected), "{text}");
+    got
 }
 
 #[test]
@@ -155,17 +162,7 @@ fn a_word_table_imports_like_the_published_table() {
     let text = sheets::targets::document_text(&docx(&expected), &Limits::default()).unwrap();
     assert!(text.starts_with("项目支出绩效目标表\n（2021年度）\n项目名称 | 政府网站维护费及业务经费 |\n"), "{text}");
     assert!(text.contains("填表人：张三 & 李四"), "{text}");
-    let result = import_target_tables(&text);
-    assert_eq!(result.projects.len(), 1, "{text}\n{:?}", result.issues);
-    let got = &result.projects[0];
-    assert_eq!((&got.name, &got.department, got.year), (&expected.name, &expected.department, expected.year));
-    let rows = |p: &ImportedProject| -> Vec<(String, String, String, String)> {
-        p.indicators
-            .iter()
-            .map(|i| (i.level1.clone(), i.level2.clone(), i.name.clone(), i.target_text.clone()))
-            .collect()
-    };
-    assert_eq!(rows(got), rows(&expected), "{text}");
+    imports_as(&text, &expected);
     // The workbook path answers the same for the same file kinds, and names the others.
     assert_eq!(
         sheets::targets::document_text(b"%PDF-1.4", &Limits::default()).unwrap_err().to_string(),
