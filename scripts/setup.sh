@@ -19,7 +19,9 @@ need_deb() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 if [ "$JIXIAO_BUILD_STD" = 1 ]; then
   for p in rustc-web cargo-web rust-web-src lld-22 rust-web-clippy rustfmt-web; do need_deb "$p"; done
 fi
-for p in chromium fonts-noto-cjk pkg-config; do need_deb "$p"; done
+# fonts-wqy-microhei: the one-face CJK font charts are measured and drawn with (reports/src/charts/font.rs);
+# poppler-utils: pdftotext / pdftoppm for the report tests.
+for p in chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils pkg-config; do need_deb "$p"; done
 if [ "${#apt_missing[@]}" -gt 0 ]; then
   say "apt-get install ${apt_missing[*]}"
   $SUDO apt-get update -qq

@@ -23,7 +23,7 @@ export LEPTOS_OUTPUT_NAME=jixiao
 
 step "format and lint (rustfmt; clippy -D warnings for the server and the browser feature sets)"
 cargo fmt --all --check
-cargo clippy -p domain -p migrations -p db -p sheets -p app -p jixiao --all-targets -- -D warnings
+cargo clippy -p domain -p migrations -p db -p sheets -p reports -p app -p jixiao --all-targets -- -D warnings
 cargo clippy -p app --features hydrate -- -D warnings
 
 step "domain (pure rules; also built for wasm32 by the release build)"
@@ -36,7 +36,7 @@ step "migrations, persistence and spreadsheets (SQLite + PostgreSQL), server CLI
 # One test at a time: each #[tokio::test] has its own runtime, while Leptos' SSR spawns onto a
 # process-wide executor; run in parallel, a test's rendering can wait on a runtime that another
 # finished test already shut down (seen as a hang in tests/http.rs).
-cargo test -p migrations -p db -p sheets -p jixiao -- --test-threads=1
+cargo test -p migrations -p db -p sheets -p reports -p jixiao -- --test-threads=1
 
 step "release build (server + WASM)"
 bash scripts/build.sh

@@ -12,6 +12,7 @@ pub mod cycle;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod generate;
 pub mod import;
 pub mod session_store;
 pub mod store;

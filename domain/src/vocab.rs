@@ -264,6 +264,38 @@ value_set! {
 }
 
 value_set! {
+    /// The documents `jixiao export` and the download links write.
+    pub enum ExportDocument {
+        /// 项目支出绩效自评表 (xlsx), per project or for a department's projects.
+        Selfeval = ("selfeval", "项目支出绩效自评表"),
+        /// 项目支出绩效目标表 (xlsx).
+        Targets = ("targets", "项目支出绩效目标表"),
+        /// 汇总表 of a department or the county (xlsx).
+        Summary = ("summary", "项目支出绩效汇总表"),
+        /// 绩效自评报告 of one project (docx).
+        Report = ("report", "绩效自评报告"),
+    }
+}
+
+value_set! {
+    /// A file format of an export; the key is the file extension.
+    pub enum ExportFormat {
+        Xlsx = ("xlsx", "Excel 工作簿"),
+        Docx = ("docx", "Word 文档"),
+    }
+}
+
+impl ExportDocument {
+    /// The formats this document is written in, the default first.
+    pub fn formats(self) -> &'static [ExportFormat] {
+        match self {
+            ExportDocument::Report => &[ExportFormat::Docx],
+            _ => &[ExportFormat::Xlsx],
+        }
+    }
+}
+
+value_set! {
     /// What an audit log entry records.
     pub enum AuditAction {
         Create = ("create", "新建"),

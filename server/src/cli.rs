@@ -5,7 +5,8 @@ use anyhow::{anyhow, Context};
 use clap::Args;
 use domain::selfeval::SelfEvaluation;
 use domain::value::{self, TargetContext};
-use domain::vocab::{Role, ValueSet};
+use domain::vocab::{ExportDocument, ExportFormat, Role, ValueSet};
+use reports::export::Target;
 use std::io::Read;
 use std::path::Path;
 
@@ -164,6 +165,73 @@ pub async fn export_template(db: &db::DatabaseConnection, args: &TemplateArgs) -
     std::fs::write(&args.output, bytes).with_context(|| format!("无法写入 {}", args.output.display()))?;
     let indicators: usize = projects.iter().map(|p| p.indicators.len()).sum();
     eprintln!("已写入 {}：{} 个项目，{indicators} 项指标", args.output.display(), projects.len());
+    Ok(())
+}
+
+/// The file format of `jixiao export selfeval|targets|summary|report`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormatArg {
+    Xlsx,
+    Docx,
+}
+
+impl From<FormatArg> for ExportFormat {
+    fn from(f: FormatArg) -> ExportFormat {
+        match f {
+            FormatArg::Xlsx => ExportFormat::Xlsx,
+            FormatArg::Docx => ExportFormat::Docx,
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ExportArgs {
+    /// One project, by its id.
+    #[arg(long, conflicts_with = "department")]
+    pub project: Option<i32>,
+    /// A department (by name), with --year.
+    #[arg(long, requires = "year")]
+    pub department: Option<String>,
+    /// The fiscal year: with --department that department's projects, alone the whole county's.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// The file format (default: xlsx for the workbooks, docx for the report).
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Whose access applies (default: the first administrator).
+    #[arg(long = "as")]
+    pub as_user: Option<String>,
+    /// The file to write.
+    #[arg(short = 'o', long = "output")]
+    pub output: std::path::PathBuf,
+}
+
+/// `jixiao export selfeval|targets|summary|report`: the same documents as the download links, with
+/// the same access (`--as USER`).
+pub async fn export_document(
+    db: &db::DatabaseConnection,
+    document: ExportDocument,
+    args: &ExportArgs,
+) -> anyhow::Result<()> {
+    let user = acting_user(db, args.as_user.as_deref()).await?;
+    let target = match (&args.project, &args.department, args.year) {
+        (Some(id), _, _) => Target::Project(*id),
+        (None, Some(name), Some(year)) => {
+            let d =
+                db::store::directory::department_by_name(db, name).await?.ok_or_else(|| anyhow!("没有部门“{name}”"))?;
+            Target::Department { department_id: d.id, year }
+        }
+        (None, None, Some(year)) => Target::County { year },
+        _ => {
+            return Err(anyhow!(
+                "请用 --project 指定项目，或用 --department 和 --year 指定部门和年度，或只用 --year 导出全县"
+            ))
+        }
+    };
+    let loaded = reports::export::load(db, &db::accounts::actor(&user), document, target).await?;
+    let file = loaded.render(args.format.map(ExportFormat::from))?;
+    std::fs::write(&args.output, &file.bytes).with_context(|| format!("无法写入 {}", args.output.display()))?;
+    eprintln!("已写入 {}（{}，{} 字节）", args.output.display(), file.file_name, file.bytes.len());
     Ok(())
 }
 

@@ -1,4 +1,5 @@
-//! Files in and out over HTTP: the 自评表 template download, the actuals upload (preview, or
+//! Files in and out over HTTP: the 自评表 template download, the exports (自评表, 目标表, 汇总表,
+//! 绩效自评报告), the actuals upload (preview, or
 //! commit of the file that was previewed) and an import's report as JSON. Each checks the
 //! signed-in user's access exactly as the server functions do; an upload is read off the async
 //! runtime (spawn_blocking), at most [`IMPORT_SLOTS`] at a time, so one big file never stalls
@@ -11,6 +12,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use reports::export::Target;
 use serde::Deserialize;
 use sheets::template::{self, Scope};
 use tokio::sync::Semaphore;
@@ -63,23 +65,83 @@ pub async fn template_download(db: db::DatabaseConnection, session: Session, que
         _ => format!("{year}年度绩效自评表.xlsx"),
     };
     match tokio::task::spawn_blocking(move || template::selfeval_workbook(&projects, year)).await {
-        Ok(Ok(bytes)) => (
-            [
-                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"selfeval-{year}.xlsx\"; filename*=UTF-8''{}",
-                        utf8_percent_encode(&name, NON_ALPHANUMERIC)
-                    ),
-                ),
-            ],
+        Ok(Ok(bytes)) => attachment(
+            reports::export::content_type(domain::vocab::ExportFormat::Xlsx),
+            &format!("selfeval-{year}.xlsx"),
+            &name,
             bytes,
-        )
-            .into_response(),
+        ),
         Ok(Err(e)) => internal("template", e),
         Err(e) => internal("template", e),
     }
+}
+
+/// `GET /export/{document}.{format}?project=ID | ?department=ID&year=Y | ?year=Y`: the 自评表,
+/// 目标表, 汇总表 or 绩效自评报告 (`reports::export`), with the signed-in user's access.
+pub async fn export_download(
+    db: db::DatabaseConnection,
+    session: Session,
+    file: String,
+    query: TemplateQuery,
+) -> Response {
+    let user = match signed_in(&db, &session).await {
+        Ok(u) => u,
+        Err(refused) => return refused,
+    };
+    let Some((document, format)) = file.split_once('.').and_then(|(d, f)| {
+        Some((domain::vocab::ExportDocument::from_key(d)?, domain::vocab::ExportFormat::from_key(f)?))
+    }) else {
+        return refuse(&AppError::BadRequest(
+            "没有这种导出文件（可用：selfeval.xlsx、targets.xlsx、summary.xlsx、report.docx）".to_owned(),
+        ));
+    };
+    let target = match query {
+        TemplateQuery { project: Some(id), .. } => Target::Project(id),
+        TemplateQuery { department: Some(department_id), year: Some(year), .. } => {
+            Target::Department { department_id, year }
+        }
+        TemplateQuery { department: None, year: Some(year), .. } => Target::County { year },
+        _ => return refuse(&AppError::BadRequest("请指定项目、部门和年度，或年度".to_owned())),
+    };
+    let actor = db::accounts::actor(&user);
+    let loaded = match reports::export::load(&db, &actor, document, target).await {
+        Ok(l) => l,
+        Err(e) => return export_refusal(e),
+    };
+    match tokio::task::spawn_blocking(move || loaded.render(Some(format))).await {
+        Ok(Ok(file)) => {
+            attachment(file.content_type, &format!("{}.{}", document.key(), format.key()), &file.file_name, file.bytes)
+        }
+        Ok(Err(e)) => export_refusal(e),
+        Err(e) => internal("export", e),
+    }
+}
+
+fn export_refusal(e: reports::export::ExportError) -> Response {
+    use reports::export::ExportError;
+    match e {
+        ExportError::Db(e) => refuse(&e.into()),
+        ExportError::Unsupported(message) => refuse(&AppError::BadRequest(message)),
+        e => internal("export", e),
+    }
+}
+
+/// A download: `ascii` for old browsers, the Chinese `name` for the rest.
+fn attachment(content_type: &str, ascii: &str, name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+                    utf8_percent_encode(name, NON_ALPHANUMERIC)
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -160,12 +222,18 @@ pub async fn import_report(db: db::DatabaseConnection, session: Session, id: i32
 
 /// The routes above.
 pub fn routes(db: db::DatabaseConnection) -> axum::Router<leptos::prelude::LeptosOptions> {
-    let (a, b, c) = (db.clone(), db.clone(), db);
+    let (a, b, c, d) = (db.clone(), db.clone(), db.clone(), db);
     axum::Router::new()
         .route(
             "/export/template.xlsx",
             axum::routing::get(move |session: Session, Query(q): Query<TemplateQuery>| {
                 template_download(a.clone(), session, q)
+            }),
+        )
+        .route(
+            "/export/{file}",
+            axum::routing::get(move |session: Session, Path(file): Path<String>, Query(q): Query<TemplateQuery>| {
+                export_download(d.clone(), session, file, q)
             }),
         )
         .route(

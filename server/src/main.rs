@@ -4,6 +4,7 @@
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use domain::vocab::ExportDocument;
 use jixiao::{cli, web};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -113,6 +114,14 @@ enum ImportCommand {
 enum ExportCommand {
     /// The workbook a department fills in (xlsx), for one project or a department and year.
     Template(cli::TemplateArgs),
+    /// 项目支出绩效自评表 (xlsx): one project, a department's projects of a year, or the county's.
+    Selfeval(cli::ExportArgs),
+    /// 项目支出绩效目标表 (xlsx), for the same choices.
+    Targets(cli::ExportArgs),
+    /// 汇总表 (xlsx) of a department (--department, --year) or the county (--year).
+    Summary(cli::ExportArgs),
+    /// 绩效自评报告 (docx) of one project, with its charts.
+    Report(cli::ExportArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -188,6 +197,18 @@ async fn with_database(url: &str, command: Command) -> anyhow::Result<()> {
             cli::import_revert(&db, id, as_user.as_deref()).await?
         }
         Command::Export(ExportCommand::Template(args)) => cli::export_template(&db, &args).await?,
+        Command::Export(ExportCommand::Selfeval(args)) => {
+            cli::export_document(&db, ExportDocument::Selfeval, &args).await?
+        }
+        Command::Export(ExportCommand::Targets(args)) => {
+            cli::export_document(&db, ExportDocument::Targets, &args).await?
+        }
+        Command::Export(ExportCommand::Summary(args)) => {
+            cli::export_document(&db, ExportDocument::Summary, &args).await?
+        }
+        Command::Export(ExportCommand::Report(args)) => {
+            cli::export_document(&db, ExportDocument::Report, &args).await?
+        }
         Command::User(UserCommand::Add(args)) => cli::user_add(&db, &args).await?,
         Command::User(UserCommand::ResetPassword(args)) => cli::reset_password(&db, &args).await?,
         Command::Backup { output } => cli::backup(&db, &output).await?,

@@ -279,6 +279,57 @@ fn export_template_and_import_actuals() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `jixiao export selfeval|targets|summary|report` write the same documents as the downloads,
+/// with the same access; a wrong scope or format is named and writes nothing.
+#[test]
+fn export_documents() {
+    let dir = std::env::temp_dir().join(format!("jixiao-cli-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("live.db").display());
+    assert!(jixiao(&["demo"], Some(&url)).status.success());
+    let out_path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    for (args, file, magic) in [
+        (vec!["export", "selfeval", "--project", "1"], "a.xlsx", "PK"),
+        (vec!["export", "targets", "--department", "阿合奇县电子政务办公室", "--year", "2021"], "b.xlsx", "PK"),
+        (vec!["export", "summary", "--year", "2021"], "c.xlsx", "PK"),
+        (
+            vec!["export", "summary", "--department", "阿合奇县电子政务办公室", "--year", "2021", "--as", "akqi"],
+            "d.xlsx",
+            "PK",
+        ),
+        (vec!["export", "report", "--project", "1", "--format", "docx", "--as", "akqi"], "e.docx", "PK"),
+    ] {
+        let path = out_path(file);
+        let mut all = args.clone();
+        all.extend(["-o", path.as_str()]);
+        let out = jixiao(&all, Some(&url));
+        assert!(out.status.success(), "{all:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(std::fs::read(&path).unwrap().starts_with(magic.as_bytes()), "{all:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("已写入"));
+    }
+    for (args, message) in [
+        (vec!["export", "summary", "--year", "2021", "--as", "akqi"], "只能查看和办理本部门的项目"),
+        (vec!["export", "report", "--year", "2021"], "绩效自评报告按项目导出"),
+        (vec!["export", "report", "--project", "1", "--format", "xlsx"], "绩效自评报告只能导出为 docx"),
+        (vec!["export", "selfeval", "--project", "999"], "项目不存在"),
+        (vec!["export", "selfeval", "--department", "没有的局", "--year", "2021"], "没有部门“没有的局”"),
+    ] {
+        let path = out_path("refused.bin");
+        let mut all = args.clone();
+        all.extend(["-o", path.as_str()]);
+        let out = jixiao(&all, Some(&url));
+        assert_eq!(out.status.code(), Some(2), "{all:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(message),
+            "{all:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!std::path::Path::new(&path).exists(), "nothing written for {all:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `jixiao import targets FILE.xlsx`: a 绩效目标表 workbook is read like published text —
 /// previewed as JSON with `--dry-run`, stored otherwise; a file that is not a workbook is named.
 #[test]

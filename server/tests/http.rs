@@ -1016,7 +1016,11 @@ async fn data_copied_to_postgres_answers_every_page_identically() {
             let (ma, mb) = (mask_volatile(&ra.body), mask_volatile(&rb.body));
             if ma != mb {
                 let at = ma.bytes().zip(mb.bytes()).position(|(x, y)| x != y).unwrap_or(0);
-                let near = |s: &str| s.get(at.saturating_sub(80)..(at + 80).min(s.len())).unwrap_or("").to_owned();
+                let near = |s: &str| {
+                    let start = (0..=at.saturating_sub(80)).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+                    let end = ((at + 80).min(s.len())..=s.len()).find(|&i| s.is_char_boundary(i)).unwrap_or(s.len());
+                    s[start..end].to_owned()
+                };
                 panic!("{user} {uri} differs at byte {at}:\nSQLite: {}\nPostgreSQL: {}", near(&ma), near(&mb));
             }
         }
@@ -1328,4 +1332,65 @@ async fn spreadsheet_files_over_http() {
     let page = get(&app, "/imports", Some(&akqi)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("批量导入年终实际完成值") && page.body.contains("由 akqi 撤销"), "{}", page.body);
+}
+
+/// The documents over HTTP (`/export/{document}.{format}`): each for whoever may read it, refused
+/// to anonymous visitors, to another department's user whatever id they forge, and the county to
+/// department users; an unknown document or a wrong scope is a 400 with the reason.
+#[tokio::test]
+async fn document_downloads_over_http() {
+    let app = demo_app().await;
+    let db = app.db.db.clone();
+    let akqi = login(&app, "akqi", "jixiao-akqi-2021").await;
+    let jiaoyu = login(&app, "jiaoyu", "jiaoyu-pass-1").await;
+    let finance = login(&app, "caizheng", "jixiao-finance-2021").await;
+    let dept = db::store::projects::one(&db, 1).await.unwrap().unwrap().project.department_id;
+    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    for (uri, cookie, expected, content_type) in [
+        ("/export/selfeval.xlsx?project=1".to_owned(), Some(&akqi), StatusCode::OK, Some(xlsx)),
+        ("/export/targets.xlsx?project=1".to_owned(), Some(&akqi), StatusCode::OK, Some(xlsx)),
+        ("/export/report.docx?project=1".to_owned(), Some(&akqi), StatusCode::OK, Some(docx)),
+        (format!("/export/summary.xlsx?department={dept}&year=2021"), Some(&akqi), StatusCode::OK, Some(xlsx)),
+        (format!("/export/selfeval.xlsx?department={dept}&year=2021"), Some(&akqi), StatusCode::OK, Some(xlsx)),
+        ("/export/summary.xlsx?year=2021".to_owned(), Some(&finance), StatusCode::OK, Some(xlsx)),
+        ("/export/report.docx?project=1".to_owned(), Some(&finance), StatusCode::OK, Some(docx)),
+        ("/export/report.docx?project=1".to_owned(), None, StatusCode::UNAUTHORIZED, None),
+        ("/export/report.docx?project=1".to_owned(), Some(&jiaoyu), StatusCode::FORBIDDEN, None),
+        ("/export/selfeval.xlsx?project=1".to_owned(), Some(&jiaoyu), StatusCode::FORBIDDEN, None),
+        ("/export/targets.xlsx?project=1".to_owned(), Some(&jiaoyu), StatusCode::FORBIDDEN, None),
+        (format!("/export/summary.xlsx?department={dept}&year=2021"), Some(&jiaoyu), StatusCode::FORBIDDEN, None),
+        (format!("/export/selfeval.xlsx?department={dept}&year=2021"), Some(&jiaoyu), StatusCode::FORBIDDEN, None),
+        ("/export/summary.xlsx?year=2021".to_owned(), Some(&akqi), StatusCode::FORBIDDEN, None),
+        ("/export/selfeval.xlsx?year=2021".to_owned(), Some(&jiaoyu), StatusCode::FORBIDDEN, None),
+        ("/export/report.docx?project=999".to_owned(), Some(&finance), StatusCode::NOT_FOUND, None),
+        ("/export/summary.xlsx?project=1".to_owned(), Some(&akqi), StatusCode::BAD_REQUEST, None),
+        ("/export/report.xlsx?project=1".to_owned(), Some(&akqi), StatusCode::BAD_REQUEST, None),
+        ("/export/secrets.xlsx?project=1".to_owned(), Some(&akqi), StatusCode::BAD_REQUEST, None),
+        ("/export/report.docx".to_owned(), Some(&akqi), StatusCode::BAD_REQUEST, None),
+    ] {
+        let mut req = Request::get(uri.as_str());
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c.as_str());
+        }
+        let (status, headers, bytes) = send_raw(&app, req.body(Body::empty()).unwrap()).await;
+        assert_eq!(status, expected, "{uri}: {}", String::from_utf8_lossy(&bytes));
+        if let Some(content_type) = content_type {
+            assert_eq!(headers[header::CONTENT_TYPE], content_type, "{uri}");
+            assert!(bytes.starts_with(b"PK"), "{uri}");
+            let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+            assert!(disposition.contains("filename*=UTF-8''"), "{disposition}");
+        } else if status == StatusCode::FORBIDDEN {
+            assert!(!String::from_utf8_lossy(&bytes).contains("政府网站"), "a refusal says nothing about the project");
+        }
+    }
+    let (_, _, bytes) = send_raw(
+        &app,
+        Request::get("/export/summary.xlsx?project=1")
+            .header(header::COOKIE, akqi.as_str())
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&bytes).contains("汇总表按部门或全县导出"));
 }

@@ -8,36 +8,14 @@
 //!
 //! PostgreSQL: JIXIAO_TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test (a schema of its own).
 
-use chrono::Utc;
-use db::entities::{project_phase, user};
-use db::store::projects::{NewIndicator, NewProject};
+use db::entities::user;
+use db::generate::INDICATORS;
 use db::testing::TestDb;
-use db::Key;
-use domain::workflow::{Phase, Role, Status};
-use rust_decimal::Decimal;
 use rust_xlsxwriter::Workbook;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
+use sea_orm::EntityTrait;
 use sheets::actuals;
 use sheets::Limits;
 use std::time::Instant;
-
-const INDICATORS: [(&str, &str, &str, &str, &str); 15] = [
-    ("产出指标", "数量指标", "养护道路里程", "≥120公里", "121公里"),
-    ("产出指标", "数量指标", "培训人次", "≥300人次", "310人次"),
-    ("产出指标", "数量指标", "维护设备数量", "5台", "5台"),
-    ("产出指标", "质量指标", "验收合格率", "100%", "100%"),
-    ("产出指标", "质量指标", "设备正常运行率", "≥98%", "97%"),
-    ("产出指标", "时效指标", "完成时间", "2021年12月31日前", "2021-12-20"),
-    ("产出指标", "成本指标", "维护成本", "≤40000元/年", "38000元/年"),
-    ("产出指标", "成本指标", "培训人均成本", "≤200元", "190元"),
-    ("效益指标", "社会效益指标", "服务覆盖率", "≥90%", "92%"),
-    ("效益指标", "社会效益指标", "信息公开及时率", "100%", "100%"),
-    ("效益指标", "经济效益指标", "节约运行费用", "≥5万元", "5.2万元"),
-    ("效益指标", "生态效益指标", "能耗下降率", "≥3%", "3.5%"),
-    ("效益指标", "可持续影响指标", "长效机制", "有效保障", "有效保障"),
-    ("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥95%", "96%"),
-    ("满意度指标", "服务对象满意度指标", "使用单位满意度", "≥90%", "93%"),
-];
 
 fn peak_rss_mib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -50,66 +28,8 @@ fn peak_rss_mib() -> u64 {
 /// The county in `t`: projects with approved targets, and an administrator.
 async fn county(t: &TestDb, projects: usize) -> (user::Model, Vec<(i32, Vec<i32>)>) {
     db::migrate(&t.db).await.unwrap();
-    let new: Vec<NewProject> = (0..projects)
-        .map(|i| NewProject {
-            department: format!("部门{:03}", i % 150),
-            year: 2021,
-            name: format!("项目{i:05}"),
-            implementing_unit: None,
-            funds_total: Decimal::from(100),
-            funds_fiscal: Decimal::from(100),
-            funds_other: Decimal::ZERO,
-            overall_goal: String::new(),
-            annual_goals: vec![],
-            indicators: INDICATORS
-                .iter()
-                .map(|(l1, l2, name, target, _)| NewIndicator {
-                    level1: (*l1).into(),
-                    level2: (*l2).into(),
-                    name: (*name).into(),
-                    target_text: (*target).into(),
-                    weight: Some(Decimal::from(6)),
-                    ..Default::default()
-                })
-                .collect(),
-        })
-        .collect();
-    let ids = db::import::insert_projects(&t.db, &new).await.unwrap();
-    let txn = t.db.begin().await.unwrap();
-    for id in &ids {
-        project_phase::ActiveModel {
-            project_id: Set(*id),
-            phase: Set(Key(Phase::Declaration)),
-            status: Set(Key(Status::Approved)),
-            return_reason: Set(None),
-            updated_by: Set(None),
-            updated_at: Set(Utc::now()),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .unwrap();
-    }
-    txn.commit().await.unwrap();
-    let admin = db::accounts::create_user(
-        &t.db,
-        db::accounts::NewUser {
-            username: "bench".into(),
-            display_name: "bench".into(),
-            password: "bench-password-1".into(),
-            role: Role::Admin,
-            department_id: None,
-        },
-    )
-    .await
-    .unwrap();
-    let mut out = Vec::new();
-    let mut indicators = db::store::projects::indicators_of(&t.db, &ids).await.unwrap();
-    for id in ids {
-        out.push((id, indicators.remove(&id).unwrap_or_default().into_iter().map(|i| i.id).collect()));
-    }
-    (admin, out)
+    let county = db::generate::county(&t.db, projects, false).await.unwrap();
+    (county.admin, county.projects)
 }
 
 fn workbook(county: &[(i32, Vec<i32>)], rows: usize) -> Vec<u8> {

@@ -190,7 +190,7 @@ pub fn selfeval_workbook(projects: &[TemplateProject], year: i32) -> Result<Vec<
     let mut names = HashSet::new();
     for p in projects {
         let ws = wb.add_worksheet();
-        ws.set_name(sheet_name(p, &mut names))?;
+        ws.set_name(sheet_name(&p.name, &format!("项目{}", p.id), &mut names))?;
         write_project(ws, p)?;
     }
     if projects.is_empty() {
@@ -201,18 +201,18 @@ pub fn selfeval_workbook(projects: &[TemplateProject], year: i32) -> Result<Vec<
     wb.save_to_buffer()
 }
 
-/// A sheet name from the project's name: at most 31 characters, none of []:*?/\, unique.
-fn sheet_name(p: &TemplateProject, used: &mut HashSet<String>) -> String {
+/// A sheet name from `name`: at most 31 characters, none of []:*?/\', unique among `used`.
+pub fn sheet_name(name: &str, fallback: &str, used: &mut HashSet<String>) -> String {
     let clean: String =
-        p.name.chars().filter(|c| !"[]:*?/\\'".contains(*c)).take(24).collect::<String>().trim().to_owned();
-    let base = if clean.is_empty() { format!("项目{}", p.id) } else { clean };
-    let mut name = base.clone();
+        name.chars().filter(|c| !"[]:*?/\\'".contains(*c)).take(24).collect::<String>().trim().to_owned();
+    let base = if clean.is_empty() { fallback.to_owned() } else { clean };
+    let mut candidate = base.clone();
     let mut n = 2;
-    while !used.insert(name.clone()) {
-        name = format!("{base}({n})");
+    while !used.insert(candidate.clone()) {
+        candidate = format!("{base}({n})");
         n += 1;
     }
-    name
+    candidate
 }
 
 fn write_project(ws: &mut Worksheet, p: &TemplateProject) -> Result<(), XlsxError> {

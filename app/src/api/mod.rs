@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod charts;
 pub mod content;
 pub mod cycle;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod workflow;
 
 pub use admin::*;
 pub use auth::*;
+pub use charts::*;
 pub use content::*;
 pub use cycle::*;
 pub use error::AppError;

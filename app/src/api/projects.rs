@@ -38,6 +38,8 @@ pub struct ProjectDetail {
     pub audit: super::AuditPage,
     /// Indicators, versions, monitoring, actuals, reviews, comments and what the user may do.
     pub cycle: super::CycleView,
+    /// The charts against targets (drawn on the server).
+    pub charts: Vec<super::ChartView>,
 }
 
 /// The projects the signed-in user may see.
@@ -77,6 +79,7 @@ pub async fn get_project(id: i32) -> Result<Option<ProjectDetail>, AppError> {
     let phases = super::workflow::ssr::views(&actor, row.project.department_id, &states);
     let audit = super::workflow::ssr::audit_page(&db, id).await?;
     let cycle = super::cycle::ssr::cycle(&db, &actor, &row.project, &states).await?;
+    let charts = super::charts::ssr::project(&db, &actor, id).await?;
     let p = row.project.clone();
     Ok(Some(ProjectDetail {
         summary: ssr::summary(row, &states, Some(&cycle.evaluation)),
@@ -88,6 +91,7 @@ pub async fn get_project(id: i32) -> Result<Option<ProjectDetail>, AppError> {
         phases,
         audit,
         cycle,
+        charts,
     }))
 }
 

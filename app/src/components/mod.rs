@@ -2,6 +2,7 @@
 
 mod adjustments;
 mod audit_table;
+mod charts;
 mod comments;
 mod declaration_editor;
 mod error_notice;
@@ -16,6 +17,7 @@ mod workflow_panel;
 
 pub use adjustments::Adjustments;
 pub use audit_table::AuditTable;
+pub use charts::{ChartFigure, ProjectCharts};
 pub use comments::Comments;
 pub use declaration_editor::DeclarationEditor;
 pub use error_notice::ErrorNotice;

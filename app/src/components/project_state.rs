@@ -1,4 +1,6 @@
-use crate::api::{get_audit, get_cycle, get_workflow, AppError, AuditPage, CycleView, PhaseView};
+use crate::api::{
+    get_audit, get_cycle, get_workflow, project_charts, AppError, AuditPage, ChartView, CycleView, PhaseView,
+};
 use domain::vocab::Phase;
 use leptos::prelude::*;
 
@@ -11,15 +13,23 @@ pub struct ProjectState {
     pub phases: RwSignal<Vec<PhaseView>>,
     pub audit: RwSignal<AuditPage>,
     pub cycle: RwSignal<CycleView>,
+    pub charts: RwSignal<Vec<ChartView>>,
     pub refresh: Action<(), ()>,
 }
 
 impl ProjectState {
     /// Creates the state and provides it to the page's components.
-    pub fn provide(project_id: i32, phases: Vec<PhaseView>, audit: AuditPage, cycle: CycleView) -> ProjectState {
+    pub fn provide(
+        project_id: i32,
+        phases: Vec<PhaseView>,
+        audit: AuditPage,
+        cycle: CycleView,
+        charts: Vec<ChartView>,
+    ) -> ProjectState {
         let phases = RwSignal::new(phases);
         let audit = RwSignal::new(audit);
         let cycle = RwSignal::new(cycle);
+        let charts = RwSignal::new(charts);
         let refresh = Action::new(move |_: &()| async move {
             if let Ok(p) = get_workflow(project_id).await {
                 phases.set(p);
@@ -30,8 +40,11 @@ impl ProjectState {
             if let Ok(c) = get_cycle(project_id).await {
                 cycle.set(c);
             }
+            if let Ok(c) = project_charts(project_id).await {
+                charts.set(c);
+            }
         });
-        let state = ProjectState { project_id, phases, audit, cycle, refresh };
+        let state = ProjectState { project_id, phases, audit, cycle, charts, refresh };
         provide_context(state);
         state
     }

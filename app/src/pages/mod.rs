@@ -4,6 +4,7 @@ mod admin;
 mod imports;
 mod login;
 mod not_found;
+mod overview;
 mod project;
 mod project_list;
 
@@ -11,5 +12,6 @@ pub use admin::AdminPage;
 pub use imports::ImportPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
+pub use overview::OverviewPage;
 pub use project::ProjectPage;
 pub use project_list::ProjectList;

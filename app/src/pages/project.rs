@@ -1,7 +1,7 @@
 use crate::api::{get_project, ProjectDetail};
 use crate::components::{
     Adjustments, AuditPanel, Comments, DeclarationEditor, ErrorNotice, EvaluationForm, IndicatorTable, MonitoringForm,
-    ProjectState, WorkflowPanel,
+    ProjectCharts, ProjectState, WorkflowPanel,
 };
 use crate::pages::NotFound;
 use domain::money::format_wan;
@@ -44,9 +44,10 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
         phases,
         audit,
         cycle,
+        charts,
     } = detail;
     let project_id = summary.id;
-    let state = ProjectState::provide(project_id, phases, audit, cycle);
+    let state = ProjectState::provide(project_id, phases, audit, cycle, charts);
     // One source of truth: the table shows the page state's indicators, which every save and
     // this button reload from the server.
     let indicators = Signal::derive(move || state.cycle.with(|c| c.indicators.clone()));
@@ -114,6 +115,7 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
         </section>
 
         <nav class="section-nav">
+            <a href="#charts">"图表"</a>
             <a href="#workflow">"流程状态"</a>
             <a href="#declaration">"填报目标"</a>
             <a href="#versions">"目标版本"</a>
@@ -124,6 +126,7 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
             <a href=format!("/export/template.xlsx?project={project_id}") download="" data-testid="project-template">"下载自评表模板（Excel）"</a>
             <a href="/imports">"批量导入"</a>
         </nav>
+        <ProjectCharts/>
         <WorkflowPanel/>
         <DeclarationEditor/>
         <Adjustments/>
