@@ -79,7 +79,11 @@ pub async fn get_project(id: i32) -> Result<Option<ProjectDetail>, AppError> {
     let phases = super::workflow::ssr::views(&actor, row.project.department_id, &states);
     let audit = super::workflow::ssr::audit_page(&db, id).await?;
     let cycle = super::cycle::ssr::cycle(&db, &actor, &row.project, &states).await?;
-    let charts = super::charts::ssr::project(&db, &actor, id).await?;
+    // A chart that cannot be drawn (e.g. no CJK font installed) must not take the page down.
+    let charts = super::charts::ssr::project(&db, &actor, id).await.unwrap_or_else(|e| {
+        leptos::logging::error!("project {id}: charts not drawn: {e}");
+        Vec::new()
+    });
     let p = row.project.clone();
     Ok(Some(ProjectDetail {
         summary: ssr::summary(row, &states, Some(&cycle.evaluation)),
