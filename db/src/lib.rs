@@ -3,7 +3,7 @@
 //! Nothing here is compiled into the WASM bundle.
 //!
 //! Layers, each using only the ones before it: `column`, `error` → `entities` → `store` →
-//! `write` → `cycle`, `accounts`, `admin`, `import` → `demo`.
+//! `write` → `cycle`, `accounts`, `admin`, `import` → `demo`, `generate`.
 
 pub mod accounts;
 pub mod admin;

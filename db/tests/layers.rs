@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("import", 5),
     ("transfer", 5),
     ("demo", 6),
+    ("generate", 6),
 ];
 
 fn layer(module: &str) -> u8 {

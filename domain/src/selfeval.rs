@@ -174,13 +174,19 @@ pub fn prepare(input: &SelfEvaluation) -> Prepared {
 
 /// Scores a self-evaluation: input warnings come first in the result's `warnings`.
 pub fn evaluate(input: &SelfEvaluation) -> EvaluationResult {
+    evaluate_prepared(input).1
+}
+
+/// [`evaluate`], also returning what each entry became on its way (its target and measure), read
+/// once.
+pub fn evaluate_prepared(input: &SelfEvaluation) -> (Prepared, EvaluationResult) {
     let profile = input.profile.resolve();
     let prepared = prepare(input);
     let mut result = scoring::score(&prepared.evaluation, &profile);
-    let mut warnings = prepared.warnings;
+    let mut warnings = prepared.warnings.clone();
     warnings.append(&mut result.warnings);
     result.warnings = warnings;
-    result
+    (prepared, result)
 }
 
 /// What submitting 绩效自评 requires (§4, §5): a 全年预算数, weights that fit the profile, and

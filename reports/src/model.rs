@@ -265,8 +265,10 @@ pub async fn summary(conn: &impl ConnectionTrait, actor: &Actor, scope: Scope) -
         let Some(input) = evaluations.get(&p.id) else { continue };
         if p.fiscal_year_id == fy.id {
             let statuses = phases.remove(&p.id).unwrap_or_default().into_iter().map(|s| (s.phase, s.status)).collect();
-            let (header, _, result) = scored(p, &names, statuses, input);
+            // The 汇总表 needs the totals only: scored once, no indicator lines.
+            let result = selfeval::evaluate(input);
             totals.entry((p.department_id, year)).or_default().push(result.total);
+            let header = header(p, &names, statuses, &result);
             headers.entry(p.department_id).or_default().push(header);
         } else {
             totals
@@ -326,12 +328,11 @@ fn scored(
     statuses: Vec<(Phase, Status)>,
     input: &SelfEvaluation,
 ) -> (ProjectHeader, Vec<IndicatorLine>, EvaluationResult) {
-    let prepared = selfeval::prepare(input);
-    let result = selfeval::evaluate(input);
+    let (prepared, result) = selfeval::evaluate_prepared(input);
     let indicators = input
         .indicators
         .iter()
-        .zip(prepared.evaluation.indicators)
+        .zip(prepared.evaluation.indicators.iter())
         .enumerate()
         .map(|(i, (entry, prepared))| {
             let scored = result.indicators.iter().find(|s| s.index == i);
@@ -346,11 +347,20 @@ fn scored(
                 self_score: scored.and_then(|s| s.self_score),
                 review: entry.review.as_ref().map(|r| (r.reason.clone(), r.reviewer.clone())),
                 explanation: entry.explanation.clone(),
-                measure: prepared.measure,
+                measure: prepared.measure.clone(),
             }
         })
         .collect();
-    let header = ProjectHeader {
+    (header(p, names, statuses, &result), indicators, result)
+}
+
+fn header(
+    p: &project::Model,
+    names: &Names,
+    statuses: Vec<(Phase, Status)>,
+    result: &EvaluationResult,
+) -> ProjectHeader {
+    ProjectHeader {
         id: p.id,
         name: p.name.clone(),
         department_id: p.department_id,
@@ -366,6 +376,5 @@ fn scored(
         total: result.total,
         grade: result.grade,
         statuses,
-    };
-    (header, indicators, result)
+    }
 }
