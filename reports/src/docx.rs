@@ -117,7 +117,7 @@ pub fn report_docx(r: &ProjectReport) -> Result<Vec<u8>, ReportError> {
         )
         .add_paragraph(
             Paragraph::new()
-                .add_run(run(&format!("主管部门：{}    实施单位：{}", h.department, unit(r)), BODY, 24))
+                .add_run(run(&format!("主管部门：{}    实施单位：{}", h.department, h.unit_or_department()), BODY, 24))
                 .align(AlignmentType::Center),
         );
 
@@ -125,7 +125,7 @@ pub fn report_docx(r: &ProjectReport) -> Result<Vec<u8>, ReportError> {
     doc = doc.add_paragraph(heading("一、项目基本情况")).add_table(table(
         vec![
             TableRow::new(vec![head("项目名称"), cell(&h.name).grid_span(3)]),
-            TableRow::new(vec![head("主管部门"), cell(&h.department), head("实施单位"), cell(&unit(r))]),
+            TableRow::new(vec![head("主管部门"), cell(&h.department), head("实施单位"), cell(h.unit_or_department())]),
             TableRow::new(vec![
                 head("年度资金总额（万元）"),
                 center(&format_wan(h.funds_total)),
@@ -248,14 +248,6 @@ pub fn report_docx(r: &ProjectReport) -> Result<Vec<u8>, ReportError> {
     let mut out = std::io::Cursor::new(Vec::new());
     doc.build().pack(&mut out).map_err(|e| ReportError::Write(e.to_string()))?;
     Ok(out.into_inner())
-}
-
-fn unit(r: &ProjectReport) -> String {
-    if r.header.implementing_unit.is_empty() {
-        r.header.department.clone()
-    } else {
-        r.header.implementing_unit.clone()
-    }
 }
 
 /// 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因, with 一级 and 二级

@@ -111,6 +111,17 @@ pub struct DepartmentBlock {
     pub history: Vec<(i32, Decimal)>,
 }
 
+impl ProjectHeader {
+    /// 实施单位, or the department where none is recorded.
+    pub fn unit_or_department(&self) -> &str {
+        if self.implementing_unit.is_empty() {
+            &self.department
+        } else {
+            &self.implementing_unit
+        }
+    }
+}
+
 impl DepartmentBlock {
     /// The average total score (2 decimals), `None` without projects.
     pub fn average_score(&self) -> Option<Decimal> {

@@ -139,26 +139,31 @@ pub const SELFEVAL_INDICATOR_HEADER: u32 = 11;
 
 /// 项目支出绩效自评表 for `reports`, one sheet per project.
 pub fn selfeval_workbook(reports: &[ProjectReport]) -> Result<Vec<u8>, XlsxError> {
+    per_project("项目支出绩效自评表", reports, selfeval_sheet)
+}
+
+/// A workbook titled `title` with one sheet per project, written by `sheet`; a note sheet when
+/// there is no project.
+fn per_project(
+    title: &str,
+    reports: &[ProjectReport],
+    sheet: fn(&mut Worksheet, &ProjectReport, &Formats) -> Result<(), XlsxError>,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    wb.set_properties(&props("项目支出绩效自评表"));
+    wb.set_properties(&props(title));
     let f = Formats::new();
     let mut used = HashSet::new();
     for r in reports {
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(&r.header.name, &format!("项目{}", r.header.id), &mut used))?;
-        selfeval_sheet(ws, r, &f)?;
+        sheet(ws, r, &f)?;
     }
-    empty_note(&mut wb, reports.is_empty())?;
-    wb.save_to_buffer()
-}
-
-fn empty_note(wb: &mut Workbook, empty: bool) -> Result<(), XlsxError> {
-    if empty {
+    if reports.is_empty() {
         let ws = wb.add_worksheet();
         ws.set_name("说明")?;
         ws.write_string(0, 0, "该范围内没有项目")?;
     }
-    Ok(())
+    wb.save_to_buffer()
 }
 
 fn selfeval_sheet(ws: &mut Worksheet, r: &ProjectReport, f: &Formats) -> Result<(), XlsxError> {
@@ -177,14 +182,7 @@ fn selfeval_sheet(ws: &mut Worksheet, r: &ProjectReport, f: &Formats) -> Result<
     ws.write_string_with_format(3, 0, "主管部门", &f.label)?;
     ws.merge_range(3, 1, 3, 4, &h.department, &f.cell)?;
     ws.write_string_with_format(3, 5, "实施单位", &f.label)?;
-    ws.merge_range(
-        3,
-        6,
-        3,
-        8,
-        if h.implementing_unit.is_empty() { &h.department } else { &h.implementing_unit },
-        &f.cell,
-    )?;
+    ws.merge_range(3, 6, 3, 8, h.unit_or_department(), &f.cell)?;
 
     // Funds block: rows 4–8.
     ws.merge_range(4, 0, 8, 0, "项目资金（万元）", &f.label)?;
@@ -306,17 +304,7 @@ pub const TARGETS_INDICATOR_HEADER: u32 = 8;
 
 /// 项目支出绩效目标表 for `reports`, one sheet per project.
 pub fn targets_workbook(reports: &[ProjectReport]) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    wb.set_properties(&props("项目支出绩效目标表"));
-    let f = Formats::new();
-    let mut used = HashSet::new();
-    for r in reports {
-        let ws = wb.add_worksheet();
-        ws.set_name(sheet_name(&r.header.name, &format!("项目{}", r.header.id), &mut used))?;
-        targets_sheet(ws, r, &f)?;
-    }
-    empty_note(&mut wb, reports.is_empty())?;
-    wb.save_to_buffer()
+    per_project("项目支出绩效目标表", reports, targets_sheet)
 }
 
 fn targets_sheet(ws: &mut Worksheet, r: &ProjectReport, f: &Formats) -> Result<(), XlsxError> {
@@ -332,14 +320,7 @@ fn targets_sheet(ws: &mut Worksheet, r: &ProjectReport, f: &Formats) -> Result<(
     ws.write_string_with_format(3, 0, "主管部门", &f.label)?;
     ws.merge_range(3, 1, 3, 4, &h.department, &f.cell)?;
     ws.write_string_with_format(4, 0, "实施单位", &f.label)?;
-    ws.merge_range(
-        4,
-        1,
-        4,
-        4,
-        if h.implementing_unit.is_empty() { &h.department } else { &h.implementing_unit },
-        &f.cell,
-    )?;
+    ws.merge_range(4, 1, 4, 4, h.unit_or_department(), &f.cell)?;
     ws.merge_range(5, 0, 6, 0, "项目资金（万元）", &f.label)?;
     ws.write_string_with_format(5, 1, "年度资金总额", &f.label)?;
     ws.write_string_with_format(5, 2, "其中：财政拨款", &f.label)?;
