@@ -27,12 +27,16 @@ if [ "${#apt_missing[@]}" -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_missing[@]}" >/dev/null
 fi
-# LibreOffice Calc without a GUI (about 35 s): the tests re-save templates as xlsx / ods / xls
-# the way offices do and read them back.
-if ! command -v soffice >/dev/null 2>&1; then
-  say "apt-get install --no-install-recommends libreoffice-calc-nogui"
+# LibreOffice without a GUI (about 40 s): Calc for the tests that re-save templates as xlsx / ods /
+# xls the way offices do; Writer to turn the 绩效自评报告 DOCX into PDF (reports/src/pdf.rs).
+lo_missing=()
+for p in libreoffice-calc-nogui libreoffice-writer-nogui; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || lo_missing+=("$p")
+done
+if [ "${#lo_missing[@]}" -gt 0 ]; then
+  say "apt-get install --no-install-recommends ${lo_missing[*]}"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${lo_missing[@]}" >/dev/null
 fi
 
 if [ "$JIXIAO_BUILD_STD" = 1 ] && ! rustup toolchain list | grep -q '^system'; then

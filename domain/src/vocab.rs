@@ -272,7 +272,7 @@ value_set! {
         Targets = ("targets", "项目支出绩效目标表"),
         /// 汇总表 of a department or the county (xlsx).
         Summary = ("summary", "项目支出绩效汇总表"),
-        /// 绩效自评报告 of one project (docx).
+        /// 绩效自评报告 of one project (docx, pdf).
         Report = ("report", "绩效自评报告"),
     }
 }
@@ -282,6 +282,7 @@ value_set! {
     pub enum ExportFormat {
         Xlsx = ("xlsx", "Excel 工作簿"),
         Docx = ("docx", "Word 文档"),
+        Pdf = ("pdf", "PDF 文档"),
     }
 }
 
@@ -289,7 +290,7 @@ impl ExportDocument {
     /// The formats this document is written in, the default first.
     pub fn formats(self) -> &'static [ExportFormat] {
         match self {
-            ExportDocument::Report => &[ExportFormat::Docx],
+            ExportDocument::Report => &[ExportFormat::Docx, ExportFormat::Pdf],
             _ => &[ExportFormat::Xlsx],
         }
     }

@@ -35,6 +35,7 @@ test('charts against targets, overviews and document downloads', async ({ browse
   await expect(indicators.locator('table tbody tr', { hasText: '受益群众满意度' })).toBeVisible();
 
   expect(await download(dept, 'download-report')).toMatch(/政府网站维护费及业务经费-2021年度绩效自评报告\.docx$/);
+  expect(await download(dept, 'download-report-pdf')).toMatch(/政府网站维护费及业务经费-2021年度绩效自评报告\.pdf$/);
   expect(await download(dept, 'download-selfeval')).toMatch(/项目支出绩效自评表\.xlsx$/);
   expect(await download(dept, 'download-targets')).toMatch(/项目支出绩效目标表\.xlsx$/);
 

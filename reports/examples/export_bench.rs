@@ -2,11 +2,13 @@
 //! indicators over 150 departments (2,000 by default), every actual entered — on SQLite and on
 //! PostgreSQL, then the median of 5 runs of:
 //! - the county 汇总表: reading the summary model (every project scored) and writing the workbook;
+//!   and the summary model alone (read and scored, no workbook), to tell the two apart;
 //! - one project's 绩效自评报告: its model, two charts as PNG, and the DOCX;
+//! - the same report as PDF (the DOCX converted by LibreOffice), when `soffice` is installed;
 //!
 //! each beside a peer measured in the same run: a plain rust_xlsxwriter workbook with the same
-//! cells and no formatting, and a plain docx-rs document with the same paragraphs and no tables or
-//! images.
+//! cells and no formatting, a plain docx-rs document with the same paragraphs and no tables or
+//! images, and that plain document converted to PDF by the same LibreOffice.
 //!
 //!     cargo run --release -p reports --example export_bench [PROJECTS]
 //!
@@ -79,6 +81,9 @@ async fn main() {
             reports::xlsx::summary_workbook(&summary).unwrap()
         })
         .await;
+        let (model_ms, _) =
+            time(|| async move { model::summary(conn, actor, Scope::County { year: 2021 }).await.unwrap() }).await;
+        println!("[{label}] county summary model alone (read + score {projects} projects): {model_ms:.0} ms");
         let rows = projects + 150 * 3 + 3;
         let (plain_ms, _) = time(|| async move { plain_workbook(rows, 11) }).await;
         println!(
@@ -100,6 +105,23 @@ async fn main() {
             bytes.len() / 1024,
             report_ms / plain_ms
         );
+        if reports::pdf::available() {
+            let (pdf_ms, bytes) = time(|| async move {
+                let report = model::project_report(conn, actor, id).await.unwrap();
+                reports::pdf::docx_to_pdf(&reports::docx::report_docx(&report).unwrap()).unwrap()
+            })
+            .await;
+            let plain = plain_docx(60);
+            let plain = &plain;
+            let (plain_pdf_ms, _) = time(|| async move { reports::pdf::docx_to_pdf(plain).unwrap() }).await;
+            println!(
+                "[{label}] one project's 绩效自评报告 (PDF through LibreOffice): {pdf_ms:.0} ms ({} KiB); plain 60-paragraph docx to PDF: {plain_pdf_ms:.0} ms; ratio {:.2}×",
+                bytes.len() / 1024,
+                pdf_ms / plain_pdf_ms
+            );
+        } else {
+            println!("[{label}] PDF skipped: LibreOffice (soffice) not installed");
+        }
         t.cleanup().await.unwrap();
     }
 }

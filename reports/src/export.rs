@@ -4,6 +4,7 @@
 
 use crate::docx::{report_docx, ReportError};
 use crate::model::{self, ProjectReport, Scope, Summary};
+use crate::pdf::{docx_to_pdf, PdfError};
 use crate::xlsx;
 use db::entities::project;
 use domain::vocab::{ExportDocument, ExportFormat};
@@ -29,6 +30,8 @@ pub enum ExportError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error(transparent)]
     Report(#[from] ReportError),
+    #[error(transparent)]
+    Pdf(#[from] PdfError),
 }
 
 /// A written file.
@@ -135,8 +138,9 @@ impl Loaded {
         let bytes = match (&self.content, self.document) {
             (Content::Projects(r), ExportDocument::Selfeval) => xlsx::selfeval_workbook(r)?,
             (Content::Projects(r), ExportDocument::Targets) => xlsx::targets_workbook(r)?,
-            (Content::Projects(r), ExportDocument::Report) => match r.as_slice() {
-                [one] => report_docx(one)?,
+            (Content::Projects(r), ExportDocument::Report) => match (r.as_slice(), format) {
+                ([one], ExportFormat::Pdf) => docx_to_pdf(&report_docx(one)?)?,
+                ([one], _) => report_docx(one)?,
                 _ => return Err(ExportError::Unsupported("绩效自评报告按项目导出：请指定项目".to_owned())),
             },
             (Content::Summary(s), _) => xlsx::summary_workbook(s)?,
@@ -156,5 +160,6 @@ pub fn content_type(format: ExportFormat) -> &'static str {
     match format {
         ExportFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ExportFormat::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ExportFormat::Pdf => "application/pdf",
     }
 }

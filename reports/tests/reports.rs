@@ -330,6 +330,53 @@ async fn report_document(t: &TestDb) {
     ] {
         assert!(text.contains(&needle), "report lacks {needle}");
     }
+
+    // The same report as PDF (LibreOffice): the text carries the numbers (pdftotext), both charts
+    // are embedded (pdfimages), and the first page is drawn, not blank (pdftoppm).
+    let pdf = reports::pdf::docx_to_pdf(&bytes).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let (pdf_text, images, page) = pdf_parts(&pdf);
+    let flat: String = pdf_text.split_whitespace().collect();
+    for needle in [
+        format!("{}绩效自评报告", report.header.name),
+        "预算执行率95%".to_owned(),
+        "实际完成值90%）：宣传不足，明年加强入户走访".to_owned(),
+        format!("本项目自评总分{total}分"),
+        "请补充佐证材料".to_owned(),
+    ] {
+        assert!(flat.contains(&needle), "PDF lacks {needle}: {flat}");
+    }
+    assert_eq!(images, 2, "the indicator and score charts in the PDF");
+    let (w, h, pixels) = decode_png(&page);
+    assert!(w > 200 && h > w, "an A4 portrait page: {w}×{h}");
+    let inked = pixels.chunks(3).filter(|p| p.iter().any(|&c| c < 160)).count();
+    let share = inked as f64 / (w * h) as f64;
+    assert!((0.005..0.5).contains(&share), "first page inked {share:.4}: blank or black");
+}
+
+/// A PDF's text (pdftotext), its number of images (pdfimages -list) and its first page as PNG
+/// (pdftoppm), with Debian's poppler-utils.
+fn pdf_parts(pdf: &[u8]) -> (String, usize, Vec<u8>) {
+    let dir =
+        std::env::temp_dir().join(format!("jixiao-pdf-test-{}-{:?}", std::process::id(), std::thread::current().id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("report.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let run = |program: &str, args: &[&std::ffi::OsStr]| {
+        let out = std::process::Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
+        assert!(out.status.success(), "{program}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run("pdftotext", &[file.as_os_str(), "-".as_ref()]);
+    let images = run("pdfimages", &["-list".as_ref(), file.as_os_str()]).lines().skip(2).count();
+    let stem = dir.join("page");
+    run(
+        "pdftoppm",
+        &["-png".as_ref(), "-r".as_ref(), "40".as_ref(), "-singlefile".as_ref(), file.as_os_str(), stem.as_os_str()],
+    );
+    let page = std::fs::read(dir.join("page.png")).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (text, images, page)
 }
 
 on_both_databases!(report_document);

@@ -173,6 +173,8 @@ pub async fn export_template(db: &db::DatabaseConnection, args: &TemplateArgs) -
 pub enum FormatArg {
     Xlsx,
     Docx,
+    /// The report as PDF (needs LibreOffice on this machine).
+    Pdf,
 }
 
 impl From<FormatArg> for ExportFormat {
@@ -180,6 +182,7 @@ impl From<FormatArg> for ExportFormat {
         match f {
             FormatArg::Xlsx => ExportFormat::Xlsx,
             FormatArg::Docx => ExportFormat::Docx,
+            FormatArg::Pdf => ExportFormat::Pdf,
         }
     }
 }
@@ -195,7 +198,7 @@ pub struct ExportArgs {
     /// The fiscal year: with --department that department's projects, alone the whole county's.
     #[arg(long)]
     pub year: Option<i32>,
-    /// The file format (default: xlsx for the workbooks, docx for the report).
+    /// The file format (default: xlsx for the workbooks, docx for the report; the report also as pdf).
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
     /// Whose access applies (default: the first administrator).
@@ -390,7 +393,7 @@ pub async fn reset_password(db: &db::DatabaseConnection, args: &ResetPasswordArg
     let password = read_password(&args.username, args.password_stdin)?;
     let user =
         db::accounts::reset_password(db, &args.username, &password).await.map_err(|e| anyhow!("未重置密码：{e}"))?;
-    println!("已重置用户 {}（编号 {}）的密码", user.username, user.id);
+    println!("已重置用户 {}（编号 {}）的密码；该账号已登录的会话全部失效", user.username, user.id);
     Ok(())
 }
 

@@ -92,7 +92,7 @@ pub async fn export_download(
         Some((domain::vocab::ExportDocument::from_key(d)?, domain::vocab::ExportFormat::from_key(f)?))
     }) else {
         return refuse(&AppError::BadRequest(
-            "没有这种导出文件（可用：selfeval.xlsx、targets.xlsx、summary.xlsx、report.docx）".to_owned(),
+            "没有这种导出文件（可用：selfeval.xlsx、targets.xlsx、summary.xlsx、report.docx、report.pdf）".to_owned(),
         ));
     };
     let target = match query {
@@ -119,9 +119,14 @@ pub async fn export_download(
 
 fn export_refusal(e: reports::export::ExportError) -> Response {
     use reports::export::ExportError;
+    use reports::pdf::PdfError;
     match e {
         ExportError::Db(e) => refuse(&e.into()),
         ExportError::Unsupported(message) => refuse(&AppError::BadRequest(message)),
+        ExportError::Pdf(e @ (PdfError::Missing | PdfError::Timeout(_))) => {
+            tracing::warn!("export: {e}");
+            refuse(&AppError::Unavailable(e.to_string()))
+        }
         e => internal("export", e),
     }
 }

@@ -299,6 +299,7 @@ fn export_documents() {
             "PK",
         ),
         (vec!["export", "report", "--project", "1", "--format", "docx", "--as", "akqi"], "e.docx", "PK"),
+        (vec!["export", "report", "--project", "1", "--format", "pdf", "--as", "akqi"], "f.pdf", "%PDF-"),
     ] {
         let path = out_path(file);
         let mut all = args.clone();
@@ -311,7 +312,7 @@ fn export_documents() {
     for (args, message) in [
         (vec!["export", "summary", "--year", "2021", "--as", "akqi"], "只能查看和办理本部门的项目"),
         (vec!["export", "report", "--year", "2021"], "绩效自评报告按项目导出"),
-        (vec!["export", "report", "--project", "1", "--format", "xlsx"], "绩效自评报告只能导出为 docx"),
+        (vec!["export", "report", "--project", "1", "--format", "xlsx"], "绩效自评报告只能导出为 docx / pdf"),
         (vec!["export", "selfeval", "--project", "999"], "项目不存在"),
         (vec!["export", "selfeval", "--department", "没有的局", "--year", "2021"], "没有部门“没有的局”"),
     ] {
@@ -327,6 +328,18 @@ fn export_documents() {
         );
         assert!(!std::path::Path::new(&path).exists(), "nothing written for {all:?}");
     }
+    // A server without LibreOffice refuses the PDF and says what to take instead.
+    let path = out_path("no-soffice.pdf");
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["export", "report", "--project", "1", "--format", "pdf", "-o", path.as_str()])
+        .env("DATABASE_URL", &url)
+        .env("JIXIAO_SOFFICE", dir.join("no-such-soffice"))
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("服务器未安装 LibreOffice"), "{out:?}");
+    assert!(!std::path::Path::new(&path).exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

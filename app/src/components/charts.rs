@@ -40,6 +40,7 @@ pub fn ProjectCharts() -> impl IntoView {
                     <a href=format!("/export/selfeval.xlsx?project={project_id}") download="" data-testid="download-selfeval">"自评表（Excel）"</a>
                     <a href=format!("/export/targets.xlsx?project={project_id}") download="" data-testid="download-targets">"目标表（Excel）"</a>
                     <a href=format!("/export/report.docx?project={project_id}") download="" data-testid="download-report">"自评报告（Word）"</a>
+                    <a href=format!("/export/report.pdf?project={project_id}") download="" data-testid="download-report-pdf">"自评报告（PDF）"</a>
                 </span>
             </div>
             {move || state.charts.get().into_iter().map(|chart| view! { <ChartFigure chart/> }).collect_view()}
