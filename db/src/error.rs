@@ -25,6 +25,10 @@ pub enum Error {
     /// The database is overloaded (locked past the busy timeout, no free connection).
     #[error("系统繁忙，请稍后重试")]
     Busy,
+    /// The database cannot be reached (stopped, restarting, network down); the pool reconnects by
+    /// itself once it is back.
+    #[error("数据库暂时无法连接，请稍后重试")]
+    Offline,
     #[error("数据库操作失败：{0}")]
     Db(DbErr),
 }
@@ -37,6 +41,8 @@ impl From<DbErr> for Error {
     fn from(e: DbErr) -> Self {
         if is_busy(&e) {
             Error::Busy
+        } else if is_offline(&e) {
+            Error::Offline
         } else if is_unique_violation(&e) {
             Error::Stale
         } else {
@@ -63,6 +69,27 @@ pub fn is_busy(e: &DbErr) -> bool {
     // SQLite: 5 SQLITE_BUSY, 6 SQLITE_LOCKED, 517 SQLITE_BUSY_SNAPSHOT. PostgreSQL: 55P03
     // lock_not_available, 40P01 deadlock_detected, 40001 serialization_failure.
     matches!(code.as_deref(), Some("5" | "6" | "261" | "517" | "55P03" | "40P01" | "40001"))
+}
+
+/// Whether the database went away under a connection: the socket failed (server stopped, network
+/// down), the pool was closed, or PostgreSQL is shutting down, starting or refusing connections
+/// (SQLSTATE class 08, 57P01–57P03).
+pub fn is_offline(e: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    let sqlx = match e {
+        DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::ConnectionClosed) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(s))
+        | DbErr::Query(RuntimeErr::SqlxError(s))
+        | DbErr::Conn(RuntimeErr::SqlxError(s)) => s,
+        _ => return false,
+    };
+    match sqlx {
+        Sqlx::Io(_) | Sqlx::Tls(_) | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,
+        Sqlx::Database(d) => {
+            d.code().is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03"))
+        }
+        _ => false,
+    }
 }
 
 /// Whether `e` is a unique-key clash (someone stored the same key first).

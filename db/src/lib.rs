@@ -54,6 +54,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .busy_timeout(std::time::Duration::from_secs(10))
         });
+    } else {
+        // A stopped or unreachable server answers each request within this time (503, "数据库暂时
+        // 无法连接") instead of sqlx's 30 s; the pool reconnects by itself when it is back.
+        opts.acquire_timeout(std::time::Duration::from_secs(10));
     }
     let db = Database::connect(opts).await?;
     Ok(db)

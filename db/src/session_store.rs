@@ -28,8 +28,17 @@ pub async fn delete_expired(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     Ok(deleted.rows_affected)
 }
 
+/// A store failure as tower-sessions carries it (a message). An unreachable or overloaded database
+/// keeps its [`Error`](crate::Error) message, so [`unavailable`] can tell it apart from a fault.
 fn backend(e: DbErr) -> session_store::Error {
-    session_store::Error::Backend(e.to_string())
+    session_store::Error::Backend(crate::Error::from(e).to_string())
+}
+
+/// The database error behind a session failure when it is one a user can wait out (the database
+/// is unreachable or overloaded), else `None`.
+pub fn unavailable(e: &tower_sessions::session::Error) -> Option<crate::Error> {
+    let tower_sessions::session::Error::Store(session_store::Error::Backend(message)) = e else { return None };
+    [crate::Error::Offline, crate::Error::Busy].into_iter().find(|known| *message == known.to_string())
 }
 
 fn row(record: &Record) -> session_store::Result<session::ActiveModel> {

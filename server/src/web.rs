@@ -49,6 +49,9 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
             axum::routing::get(move |session: Session| system_audit_csv(system_audit_db.clone(), session)),
         )
         .merge(crate::files::routes(files_db))
+        // The WASM, JS and CSS bundle, served as the build's `.br`/`.gz` twins when the browser
+        // accepts them (`cargo leptos build --precompress`), else compressed on the fly below.
+        .nest_service("/pkg", static_bundle(site_root))
         .leptos_routes_with_context(&options, routes, context.clone(), move || shell(shell_options.clone()))
         // Unknown paths render the not-found page, whose user menu reads the database too.
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
@@ -58,6 +61,13 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
         .layer(axum::middleware::from_fn(crate::security::headers))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(options)
+}
+
+/// The site's `pkg/` folder with its precompressed twins. A missing file answers 404.
+fn static_bundle(site_root: &str) -> tower_http::services::ServeDir {
+    tower_http::services::ServeDir::new(std::path::Path::new(site_root).join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip()
 }
 
 /// The largest server-function error body the status middleware reads.
@@ -120,7 +130,7 @@ pub async fn signed_in(db: &db::DatabaseConnection, session: &Session) -> Result
     match app::api::ssr::user_from_session(db, session).await {
         Ok(Some(u)) => Ok(u),
         Ok(None) => Err(refuse(&AppError::NotSignedIn)),
-        Err(e) => Err(internal("session", e)),
+        Err(e) => Err(refuse(&e)),
     }
 }
 

@@ -743,6 +743,21 @@ async fn sessions_expire_over_http() {
     let r = get(&app, "/", Some(&cookie)).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(call(&app, "current_user", "", Some(&cookie)).await.body, "null");
+
+    // A password reset (`jixiao user reset-password`) ends the sessions opened before it — on
+    // every browser — while the new password signs in.
+    let first = login(&app, "akqi", "jixiao-akqi-2021").await;
+    let second = login(&app, "akqi", "jixiao-akqi-2021").await;
+    let other = login(&app, "jiaoyu", "jiaoyu-pass-1").await;
+    assert_eq!(get(&app, "/", Some(&first)).await.status, StatusCode::OK);
+    db::accounts::reset_password(&app.db.db, "akqi", "a-new-pass-2026").await.unwrap();
+    for cookie in [&first, &second] {
+        assert_eq!(get(&app, "/", Some(cookie)).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(call(&app, "current_user", "", Some(cookie)).await.body, "null");
+    }
+    assert_eq!(get(&app, "/", Some(&other)).await.status, StatusCode::OK, "other accounts keep theirs");
+    let fresh = login(&app, "akqi", "a-new-pass-2026").await;
+    assert_eq!(get(&app, "/", Some(&fresh)).await.status, StatusCode::OK);
     app.db.cleanup().await.unwrap();
 }
 
@@ -1347,6 +1362,7 @@ async fn document_downloads_over_http() {
     let dept = db::store::projects::one(&db, 1).await.unwrap().unwrap().project.department_id;
     let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     let docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    let pdf = "application/pdf";
     for (uri, cookie, expected, content_type) in [
         ("/export/selfeval.xlsx?project=1".to_owned(), Some(&akqi), StatusCode::OK, Some(xlsx)),
         ("/export/targets.xlsx?project=1".to_owned(), Some(&akqi), StatusCode::OK, Some(xlsx)),
@@ -1355,6 +1371,9 @@ async fn document_downloads_over_http() {
         (format!("/export/selfeval.xlsx?department={dept}&year=2021"), Some(&akqi), StatusCode::OK, Some(xlsx)),
         ("/export/summary.xlsx?year=2021".to_owned(), Some(&finance), StatusCode::OK, Some(xlsx)),
         ("/export/report.docx?project=1".to_owned(), Some(&finance), StatusCode::OK, Some(docx)),
+        ("/export/report.pdf?project=1".to_owned(), Some(&akqi), StatusCode::OK, Some(pdf)),
+        ("/export/report.pdf?project=1".to_owned(), Some(&jiaoyu), StatusCode::FORBIDDEN, None),
+        ("/export/summary.pdf?year=2021".to_owned(), Some(&finance), StatusCode::BAD_REQUEST, None),
         ("/export/report.docx?project=1".to_owned(), None, StatusCode::UNAUTHORIZED, None),
         ("/export/report.docx?project=1".to_owned(), Some(&jiaoyu), StatusCode::FORBIDDEN, None),
         ("/export/selfeval.xlsx?project=1".to_owned(), Some(&jiaoyu), StatusCode::FORBIDDEN, None),
@@ -1377,7 +1396,7 @@ async fn document_downloads_over_http() {
         assert_eq!(status, expected, "{uri}: {}", String::from_utf8_lossy(&bytes));
         if let Some(content_type) = content_type {
             assert_eq!(headers[header::CONTENT_TYPE], content_type, "{uri}");
-            assert!(bytes.starts_with(b"PK"), "{uri}");
+            assert!(bytes.starts_with(if content_type == pdf { b"%PDF" } else { b"PK" }), "{uri}");
             let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
             assert!(disposition.contains("filename*=UTF-8''"), "{disposition}");
         } else if status == StatusCode::FORBIDDEN {
@@ -1393,4 +1412,162 @@ async fn document_downloads_over_http() {
     )
     .await;
     assert!(String::from_utf8_lossy(&bytes).contains("汇总表按部门或全县导出"));
+}
+
+/// The bundle under /pkg is served as its precompressed twin when the browser accepts it, with
+/// the right Content-Encoding and the original Content-Type; without twins or with no
+/// Accept-Encoding it is the plain file, and a missing file is 404.
+#[tokio::test]
+async fn bundle_served_precompressed() {
+    let site = std::env::temp_dir().join(format!("jixiao-site-{}", std::process::id()));
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("jixiao.wasm"), b"\0asm plain").unwrap();
+    std::fs::write(pkg.join("jixiao.wasm.br"), b"brotli twin").unwrap();
+    std::fs::write(pkg.join("jixiao.wasm.gz"), b"gzip twin").unwrap();
+    std::fs::write(pkg.join("jixiao.css"), b"body{}").unwrap();
+    let t = TestDb::sqlite().await.unwrap();
+    db::migrate(&t.db).await.unwrap();
+    let router = jixiao::web::router(t.db.clone(), site.to_str().unwrap());
+    let fetch = |uri: &str, accept: Option<&str>| {
+        let mut req = Request::get(uri);
+        if let Some(a) = accept {
+            req = req.header(header::ACCEPT_ENCODING, a);
+        }
+        let router = router.clone();
+        let req = req.body(Body::empty()).unwrap();
+        async move {
+            let res = router.oneshot(req).await.unwrap();
+            let status = res.status();
+            let h = |name| res.headers().get(name).map(|v: &axum::http::HeaderValue| v.to_str().unwrap().to_owned());
+            let (enc, ty) = (h(header::CONTENT_ENCODING), h(header::CONTENT_TYPE));
+            let body = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec();
+            (status, enc, ty, body)
+        }
+    };
+    let (s, enc, ty, body) = fetch("/pkg/jixiao.wasm", Some("gzip, deflate, br")).await;
+    assert_eq!((s, enc.as_deref(), ty.as_deref()), (StatusCode::OK, Some("br"), Some("application/wasm")));
+    assert_eq!(body, b"brotli twin");
+    let (s, enc, _, body) = fetch("/pkg/jixiao.wasm", Some("gzip")).await;
+    assert_eq!((s, enc.as_deref()), (StatusCode::OK, Some("gzip")));
+    assert_eq!(body, b"gzip twin");
+    let (s, enc, _, body) = fetch("/pkg/jixiao.wasm", None).await;
+    assert_eq!((s, enc), (StatusCode::OK, None));
+    assert_eq!(body, b"\0asm plain");
+    // No twin on disk: the plain file (small bodies are not compressed on the fly).
+    let (s, _, ty, body) = fetch("/pkg/jixiao.css", Some("br")).await;
+    assert_eq!((s, ty.as_deref()), (StatusCode::OK, Some("text/css")));
+    assert_eq!(body, b"body{}");
+    let (s, ..) = fetch("/pkg/missing.js", Some("br")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    std::fs::remove_dir_all(&site).unwrap();
+    t.cleanup().await.unwrap();
+}
+
+/// A TCP relay to the test PostgreSQL that can be cut (every connection dropped, the port
+/// refusing) and restored on the same port: the database stopping and coming back.
+struct Relay {
+    port: u16,
+    tasks: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Relay {
+    async fn start(port: u16) -> Relay {
+        let listener = loop {
+            match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+                Ok(l) => break l,
+                // The cut listener may take a moment to let go of its port.
+                Err(_) if port != 0 => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+                Err(e) => panic!("relay: {e}"),
+            }
+        };
+        let port = listener.local_addr().unwrap().port();
+        let upstream = db::testing::postgres_url();
+        let upstream = upstream.split('@').nth(1).and_then(|rest| rest.split('/').next()).unwrap().to_owned();
+        let tasks: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>> = Default::default();
+        let held = tasks.clone();
+        let accept = tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let upstream = upstream.clone();
+                let relay = tokio::spawn(async move {
+                    if let Ok(mut server) = tokio::net::TcpStream::connect(&upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                held.lock().unwrap().push(relay);
+            }
+        });
+        tasks.lock().unwrap().push(accept);
+        Relay { port, tasks }
+    }
+
+    /// Drops every relayed connection and stops listening.
+    async fn cut(&self) {
+        for task in self.tasks.lock().unwrap().drain(..) {
+            task.abort();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// PostgreSQL stopped while serving: pages, server functions and downloads answer 503 with a
+/// Chinese message within the pool's wait (not a 500, not a hang); when the database returns,
+/// the same server answers again by itself.
+#[tokio::test]
+async fn postgres_outage_answers_503_and_recovers() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let direct = demo_app_on(TestDb::postgres().await.unwrap()).await;
+    let schema = direct
+        .db
+        .db
+        .query_one(Statement::from_string(direct.db.db.get_database_backend(), "SELECT current_schema()".to_owned()))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<String>(0)
+        .unwrap();
+    let relay = Relay::start(0).await;
+    let base = db::testing::postgres_url();
+    let (head, tail) = base.split_once('@').unwrap();
+    let db_name = tail.split_once('/').map_or("test", |(_, name)| name);
+    let url = format!("{head}@127.0.0.1:{}/{db_name}", relay.port);
+    let mut opts = sea_orm::ConnectOptions::new(url);
+    opts.set_schema_search_path(schema)
+        .sqlx_logging(false)
+        .max_connections(2)
+        .acquire_timeout(std::time::Duration::from_secs(2));
+    let relayed = sea_orm::Database::connect(opts).await.unwrap();
+    let app = App { router: jixiao::web::router(relayed.clone(), "target/site"), db: direct.db };
+    let cookie = login(&app, "akqi", "jixiao-akqi-2021").await;
+    assert_eq!(get(&app, "/projects/1", Some(&cookie)).await.status, StatusCode::OK);
+
+    relay.cut().await;
+    let started = std::time::Instant::now();
+    for uri in ["/projects/1", "/", "/projects/1/audit.csv"] {
+        let r = get(&app, uri, Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "GET {uri} with the database down: {}", r.body);
+        assert!(
+            r.body.contains("数据库暂时无法连接") || r.body.contains("系统繁忙"),
+            "GET {uri} says why in Chinese: {}",
+            r.body
+        );
+    }
+    let r = call(&app, "login", "username=akqi&password=jixiao-akqi-2021", None).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
+    assert!(r.body.contains("message"), "{}", r.body);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "answers do not hang: {:?}", started.elapsed());
+
+    let relay = Relay::start(relay.port).await;
+    let mut status = StatusCode::SERVICE_UNAVAILABLE;
+    for _ in 0..50 {
+        status = get(&app, "/projects/1", Some(&cookie)).await.status;
+        if status == StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(status, StatusCode::OK, "the server recovers by itself when the database returns");
+    relay.cut().await;
+    relayed.close().await.unwrap();
+    app.db.cleanup().await.unwrap();
 }

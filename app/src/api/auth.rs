@@ -31,7 +31,7 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
 #[server]
 pub async fn login(username: String, password: String) -> Result<SignedInUser, AppError> {
     use super::error::internal;
-    use super::ssr::{client_address, db, session, SharedThrottle, LOGIN_AT_KEY, USER_KEY};
+    use super::ssr::{client_address, db, session, SharedThrottle, LOGIN_AT_KEY, USER_KEY, USER_VERSION_KEY};
     use domain::workflow::LoginRefusal;
     let db = db()?;
     let shared = use_context::<SharedThrottle>().ok_or_else(|| internal("no login throttle in context"))?;
@@ -60,6 +60,7 @@ pub async fn login(username: String, password: String) -> Result<SignedInUser, A
     session.cycle_id().await.map_err(internal)?;
     session.insert(USER_KEY, user.id).await.map_err(internal)?;
     session.insert(LOGIN_AT_KEY, chrono::Utc::now().timestamp()).await.map_err(internal)?;
+    session.insert(USER_VERSION_KEY, user.version).await.map_err(internal)?;
     ssr::describe(&user).await
 }
 

@@ -49,6 +49,10 @@ pub enum AppError {
     /// An uploaded file that cannot be read at all (not a spreadsheet, encrypted, damaged, too big).
     #[error("{0}")]
     Upload(String),
+    /// Something this server cannot do now or at all (e.g. a PDF without LibreOffice installed);
+    /// the message says what to do instead.
+    #[error("{0}")]
+    Unavailable(String),
     /// The browser could not reach the server or read its answer.
     #[error("无法连接服务器，请检查网络后重试")]
     Unreachable,
@@ -71,7 +75,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Stale => 409,
             AppError::BadRequest(_) => 400,
-            AppError::Busy | AppError::Unreachable => 503,
+            AppError::Busy | AppError::Unavailable(_) | AppError::Unreachable => 503,
             AppError::Internal => 500,
         }
     }
@@ -140,6 +144,10 @@ impl From<db::Error> for AppError {
             db::Error::NotFound(kind) => AppError::NotFound(kind),
             db::Error::Stale => AppError::Stale,
             db::Error::Busy => AppError::Busy,
+            offline @ db::Error::Offline => {
+                leptos::logging::error!("server error: database unreachable");
+                AppError::Unavailable(offline.to_string())
+            }
             db::Error::Db(e) => internal(e),
         }
     }

@@ -12,6 +12,9 @@ use tower_sessions::Session;
 pub const USER_KEY: &str = "uid";
 /// Session key of the login time (unix seconds), for the absolute expiry.
 pub const LOGIN_AT_KEY: &str = "login_at";
+/// Session key of the account's version at login: a password reset or (de)activation bumps the
+/// version, which ends every session opened before it.
+pub const USER_VERSION_KEY: &str = "uver";
 /// A session ends this long after login, however active it is.
 pub const ABSOLUTE_EXPIRY_HOURS: i64 = 12;
 
@@ -69,25 +72,35 @@ pub async fn session() -> Result<Session, AppError> {
 
 /// The signed-in user, or `None` (an expired or invalid session is cleared).
 pub async fn current_user() -> Result<Option<user::Model>, AppError> {
-    user_from_session(&db()?, &session().await?).await.map_err(super::error::internal)
+    user_from_session(&db()?, &session().await?).await
 }
 
 /// The user of a session: `None` without a login, after the absolute expiry, or for an
 /// account that no longer exists or was deactivated (the session is then cleared). Plain axum
 /// routes (downloads) use this too.
-pub async fn user_from_session(db: &DatabaseConnection, session: &Session) -> Result<Option<user::Model>, String> {
-    let Some(id) = session.get::<i32>(USER_KEY).await.map_err(|e| e.to_string())? else {
+pub async fn user_from_session(db: &DatabaseConnection, session: &Session) -> Result<Option<user::Model>, AppError> {
+    let Some(id) = session.get::<i32>(USER_KEY).await.map_err(session_error)? else {
         return Ok(None);
     };
-    let login_at = session.get::<i64>(LOGIN_AT_KEY).await.map_err(|e| e.to_string())?.unwrap_or(0);
+    let login_at = session.get::<i64>(LOGIN_AT_KEY).await.map_err(session_error)?.unwrap_or(0);
     let expired = chrono::Utc::now().timestamp() - login_at > ABSOLUTE_EXPIRY_HOURS * 3600;
-    let user = db::store::users::one(db, id).await.map_err(|e| e.to_string())?;
+    let version = session.get::<i32>(USER_VERSION_KEY).await.map_err(session_error)?;
+    let user = db::store::users::one(db, id).await?;
     match user {
-        Some(u) if u.active && !expired => Ok(Some(u)),
+        Some(u) if u.active && !expired && version == Some(u.version) => Ok(Some(u)),
         _ => {
-            session.flush().await.map_err(|e| e.to_string())?;
+            session.flush().await.map_err(session_error)?;
             Ok(None)
         }
+    }
+}
+
+/// A session that could not be read: 503 when the database is unreachable or overloaded (the
+/// user can retry), else an internal error.
+fn session_error(e: tower_sessions::session::Error) -> AppError {
+    match db::session_store::unavailable(&e) {
+        Some(db_error) => db_error.into(),
+        None => super::error::internal(e),
     }
 }
 
