@@ -33,6 +33,14 @@ pub enum Error {
     Db(DbErr),
 }
 
+impl Error {
+    /// Whether the database itself failed (a fault, overloaded or unreachable) rather than
+    /// refusing the content or the request: an import stops on these instead of reporting the row.
+    pub fn is_database_failure(&self) -> bool {
+        matches!(self, Error::Db(_) | Error::Busy | Error::Offline)
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl From<DbErr> for Error {

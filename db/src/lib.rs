@@ -55,8 +55,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .busy_timeout(std::time::Duration::from_secs(10))
         });
     } else {
-        // A stopped or unreachable server answers each request within this time (503, "数据库暂时
-        // 无法连接") instead of sqlx's 30 s; the pool reconnects by itself when it is back.
+        // With the server stopped or unreachable, a request waits at most this long for a
+        // connection (then 503 Busy; a connection lost mid-query is 503 Offline) instead of
+        // sqlx's 30 s; the pool reconnects by itself when the server is back.
         opts.acquire_timeout(std::time::Duration::from_secs(10));
     }
     let db = Database::connect(opts).await?;

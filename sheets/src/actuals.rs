@@ -455,7 +455,7 @@ async fn apply_row(
         let savepoint = txn.begin().await?;
         match evaluation::save_actual_in(&savepoint, user, ind.id, &input, version, IMPORTED).await {
             Ok(_) => savepoint.commit().await?,
-            Err(e @ (DbError::Db(_) | DbError::Busy | DbError::Offline)) => return Err(e.into()),
+            Err(e) if e.is_database_failure() => return Err(e.into()),
             Err(e) => {
                 savepoint.rollback().await?;
                 report.problem(&place, Severity::Error, e.to_string());
@@ -520,7 +520,7 @@ async fn apply_funds(
         let savepoint = txn.begin().await?;
         match evaluation::save_year_end_funds_in(&savepoint, user, project_id, &input, p.version, IMPORTED).await {
             Ok(_) => savepoint.commit().await?,
-            Err(e @ (DbError::Db(_) | DbError::Busy | DbError::Offline)) => return Err(e.into()),
+            Err(e) if e.is_database_failure() => return Err(e.into()),
             Err(e) => {
                 savepoint.rollback().await?;
                 report.problem(&place, Severity::Error, e.to_string());
