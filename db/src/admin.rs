@@ -64,6 +64,8 @@ pub async fn set_scoring_profile(
     }
     let saved =
         store::directory::fiscal_year(&txn, fiscal_year_id).await?.ok_or(Error::NotFound(EntityKind::FiscalYear))?;
+    // Every project of the year is scored under the new profile, in the same transaction.
+    crate::scores::refresh_year(&txn, fiscal_year_id).await?;
     txn.commit().await?;
     Ok(saved)
 }

@@ -117,7 +117,7 @@ pub async fn county(db: &DatabaseConnection, projects: usize, with_actuals: bool
         }
         out.push((*id, inds.into_iter().map(|i| i.id).collect()));
     }
-    txn.commit().await?;
+    crate::write::commit(txn, &ids).await?;
     let admin = crate::accounts::create_user(
         db,
         crate::accounts::NewUser {

@@ -74,7 +74,7 @@ pub async fn insert_projects(db: &DatabaseConnection, new: &[NewProject]) -> Res
     for p in new {
         ids.push(insert_project_in(&txn, p).await?);
     }
-    txn.commit().await?;
+    write::commit(txn, &ids).await?;
     Ok(ids)
 }
 

@@ -3,7 +3,7 @@
 //! Nothing here is compiled into the WASM bundle.
 //!
 //! Layers, each using only the ones before it: `column`, `error` → `entities` → `store` →
-//! `write` → `cycle`, `accounts`, `admin`, `import` → `demo`, `generate`.
+//! `scores` → `write` → `cycle`, `accounts`, `admin`, `import` → `demo`, `generate`.
 
 pub mod accounts;
 pub mod admin;
@@ -14,6 +14,7 @@ pub mod entities;
 pub mod error;
 pub mod generate;
 pub mod import;
+pub mod scores;
 pub mod session_store;
 pub mod store;
 pub mod testing;
@@ -64,9 +65,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Ok(db)
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration, then scores the projects that have no stored score yet
+/// (a database from before scores were stored).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    Migrator::up(db, None).await?;
+    scores::backfill(db).await.map_err(|e| DbErr::Custom(e.to_string()))?;
+    Ok(())
 }
 
 /// The file of a `sqlite:` URL, or `None` for other databases and in-memory SQLite.

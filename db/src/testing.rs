@@ -39,13 +39,18 @@ impl TestDb {
 
     /// An empty PostgreSQL schema of its own in the test database.
     pub async fn postgres() -> Result<TestDb, DbErr> {
+        TestDb::postgres_with_pool(4).await
+    }
+
+    /// [`TestDb::postgres`] with a pool of `max_connections` (benchmarks).
+    pub async fn postgres_with_pool(max_connections: u32) -> Result<TestDb, DbErr> {
         let base = postgres_url();
         let schema = unique_name("jixiao_test");
         let admin = Database::connect(base.clone()).await?;
         admin.execute_unprepared(&format!("CREATE SCHEMA \"{schema}\"")).await?;
         admin.close().await?;
         let mut opts = ConnectOptions::new(base.clone());
-        opts.set_schema_search_path(schema.clone()).sqlx_logging(false).max_connections(4);
+        opts.set_schema_search_path(schema.clone()).sqlx_logging(false).max_connections(max_connections);
         let db = Database::connect(opts).await?;
         Ok(TestDb { db, url: base, cleanup: Cleanup::Schema(schema) })
     }

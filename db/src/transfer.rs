@@ -106,6 +106,11 @@ pub async fn copy_all(from: &DatabaseConnection, to: &DatabaseConnection) -> Res
         copy_table::<audit_log::Entity>(&source, &target).await?,
         copy_table::<import_record::Entity>(&source, &target).await?,
     ];
+    // Stored scores are derived: computed again in the target rather than copied.
+    crate::scores::backfill(&target).await.map_err(|e| match e {
+        crate::Error::Db(e) => TransferError::Db(e),
+        other => TransferError::Db(DbErr::Custom(other.to_string())),
+    })?;
     target.commit().await?;
     source.commit().await?;
     Ok(Copied { tables })

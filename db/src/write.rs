@@ -8,7 +8,8 @@
 //!   (appended re-scores, comments, administration).
 //!
 //! Everything runs inside the caller's transaction: the caller checks permissions first (through
-//! `domain::workflow`, see `cycle::access`) and commits at the end.
+//! `domain::workflow`, see `cycle::access`) and ends with [`commit`], which stores the changed
+//! projects' derived scores (`crate::scores`) in the same transaction.
 
 use crate::entities::user;
 use crate::error::{is_unique_violation, Error, Result};
@@ -33,6 +34,14 @@ pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction> {
         txn.execute_unprepared("UPDATE write_lock SET counter = counter + 1 WHERE id = 1").await?;
     }
     Ok(txn)
+}
+
+/// Commits a write transaction that changed `projects`: their stored scores are recomputed from
+/// what the transaction wrote, inside it, so a score is never older than its inputs.
+pub async fn commit(txn: DatabaseTransaction, projects: &[i32]) -> Result<()> {
+    crate::scores::refresh(&txn, projects).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Reads the project inside a write transaction and, on PostgreSQL, locks its row

@@ -14,14 +14,15 @@ const LAYERS: &[(&str, u8)] = &[
     ("entities", 1),
     ("store", 2),
     ("session_store", 2),
-    ("write", 3),
-    ("accounts", 4),
-    ("cycle", 5),
-    ("admin", 5),
-    ("import", 5),
-    ("transfer", 5),
-    ("demo", 6),
-    ("generate", 6),
+    ("scores", 3),
+    ("write", 4),
+    ("accounts", 5),
+    ("cycle", 6),
+    ("admin", 6),
+    ("import", 6),
+    ("transfer", 6),
+    ("demo", 7),
+    ("generate", 7),
 ];
 
 fn layer(module: &str) -> u8 {

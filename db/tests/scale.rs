@@ -1,6 +1,6 @@
 //! The write path and the list reads at scale, on SQLite and PostgreSQL:
 //! - eight writers saving different rows at once for a few seconds: no error (no "database is
-//!   locked" on SQLite), every save stored, versions and audit rows consistent;
+//!   locked" on SQLite), every save stored, versions, audit rows and stored scores consistent;
 //! - the project list (projects, their phases, their self-evaluations) takes the same number of
 //!   SQL statements for 20 projects as for 200: no query per project.
 
@@ -66,6 +66,8 @@ async fn concurrent_writers(t: &TestDb) {
     }
     let after = target_rows(audit::for_project(&t.db, f.project_id).await.unwrap());
     assert_eq!(after - before, total as usize, "one audit row per save");
+    // Concurrent writers of one project leave its stored score as a fresh computation gives it.
+    assert_eq!(db::scores::mismatches(&t.db).await.unwrap(), vec![], "stored scores follow concurrent writes");
     println!("{WRITERS} writers, {total} saves in {:?}, 0 errors", started.elapsed());
 }
 
@@ -98,7 +100,7 @@ fn generated(department: &str, count: usize) -> Vec<NewProject> {
         .collect()
 }
 
-/// Lists every project with its phases and self-evaluation, as the project list page does, and
+/// Lists every project with its phases and stored score, as the project list page does, and
 /// returns how many SQL statements that took.
 async fn list_statements(t: &TestDb, log: &Arc<Mutex<Vec<String>>>) -> (usize, usize) {
     log.lock().unwrap().clear();
@@ -106,8 +108,8 @@ async fn list_statements(t: &TestDb, log: &Arc<Mutex<Vec<String>>>) -> (usize, u
     let ids: Vec<i32> = rows.iter().map(|r| r.project.id).collect();
     let states = phases::of_projects(&t.db, &ids).await.unwrap();
     let models: Vec<_> = rows.iter().map(|r| r.project.clone()).collect();
-    let evaluations = db::cycle::evaluation::self_evaluations(&t.db, &models, true).await.unwrap();
-    assert_eq!(evaluations.len(), rows.len());
+    let scores = db::scores::of_projects(&t.db, &models).await.unwrap();
+    assert_eq!(scores.len(), rows.len());
     assert!(states.len() <= rows.len());
     let n = log.lock().unwrap().len();
     (rows.len(), n)
@@ -123,6 +125,7 @@ async fn list_without_n_plus_one(t: &mut TestDb) {
     import::insert_projects(&t.db, &generated("生成部门乙", 180)).await.unwrap();
     let (large, large_statements) = list_statements(t, &log).await;
     assert_eq!((small, large), (20, 200));
+    assert!(db::scores::mismatches(&t.db).await.unwrap().is_empty(), "imported projects are scored when stored");
     assert_eq!(
         small_statements,
         large_statements,

@@ -8,6 +8,7 @@ mod m20260102_000001_accounts;
 mod m20260103_000001_cycle;
 mod m20260104_000001_vocabulary;
 mod m20260105_000001_imports;
+mod m20260106_000001_project_score;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260103_000001_cycle::Migration),
             Box::new(m20260104_000001_vocabulary::Migration),
             Box::new(m20260105_000001_imports::Migration),
+            Box::new(m20260106_000001_project_score::Migration),
         ]
     }
 }

@@ -269,23 +269,19 @@ pub async fn summary(conn: &impl ConnectionTrait, actor: &Actor, scope: Scope) -
     let this_year: Vec<project::Model> = all.iter().filter(|p| p.fiscal_year_id == fy.id).cloned().collect();
     let ids: Vec<i32> = this_year.iter().map(|p| p.id).collect();
     let mut phases = store::phases::of_projects(conn, &ids).await?;
-    let evaluations = db::cycle::evaluation::self_evaluations(conn, &all, true).await?;
+    // The 汇总表 needs the totals only: the scores stored when each project's inputs changed.
+    let scores = db::scores::of_projects(conn, &all).await?;
     let mut totals: HashMap<(i32, i32), Vec<Decimal>> = HashMap::new();
     let mut headers: HashMap<i32, Vec<ProjectHeader>> = HashMap::new();
     for p in &all {
-        let Some(input) = evaluations.get(&p.id) else { continue };
+        let Some(score) = scores.get(&p.id) else { continue };
         if p.fiscal_year_id == fy.id {
             let statuses = phases.remove(&p.id).unwrap_or_default().into_iter().map(|s| (s.phase, s.status)).collect();
-            // The 汇总表 needs the totals only: scored once, no indicator lines.
-            let result = selfeval::evaluate(input);
-            totals.entry((p.department_id, year)).or_default().push(result.total);
-            let header = header(p, &names, statuses, &result);
+            totals.entry((p.department_id, year)).or_default().push(score.total);
+            let header = header(p, &names, statuses, score.total, score.grade, score.execution_rate);
             headers.entry(p.department_id).or_default().push(header);
         } else {
-            totals
-                .entry((p.department_id, names.year(p.fiscal_year_id)))
-                .or_default()
-                .push(selfeval::evaluate(input).total);
+            totals.entry((p.department_id, names.year(p.fiscal_year_id))).or_default().push(score.total);
         }
     }
     let blocks = departments
@@ -362,14 +358,16 @@ fn scored(
             }
         })
         .collect();
-    (header(p, names, statuses, &result), indicators, result)
+    (header(p, names, statuses, result.total, result.grade, result.execution.rate), indicators, result)
 }
 
 fn header(
     p: &project::Model,
     names: &Names,
     statuses: Vec<(Phase, Status)>,
-    result: &EvaluationResult,
+    total: Decimal,
+    grade: Option<Grade>,
+    execution_rate: Option<Decimal>,
 ) -> ProjectHeader {
     ProjectHeader {
         id: p.id,
@@ -383,9 +381,9 @@ fn header(
         funds_other: p.funds_other.0.normalize(),
         budget: p.budget_full_year.map(|a| a.0.normalize()),
         executed: p.executed_full_year.map(|a| a.0.normalize()),
-        execution_rate: result.execution.rate,
-        total: result.total,
-        grade: result.grade,
+        execution_rate,
+        total,
+        grade,
         statuses,
     }
 }

@@ -210,7 +210,7 @@ pub async fn apply(
     let mut record: import_record::ActiveModel = record.into();
     record.diff = Set(diff);
     record.update(&txn).await?;
-    txn.commit().await?;
+    write::commit(txn, &touched).await?;
     Ok(report)
 }
 
@@ -672,7 +672,9 @@ pub async fn revert(db: &DatabaseConnection, user: &user::Model, id: i32) -> Res
     active.reverted_at = Set(Some(chrono::Utc::now()));
     active.reverted_by_name = Set(Some(user.username.clone()));
     active.update(&txn).await?;
-    txn.commit().await?;
+    let mut touched: Vec<i32> = report.rows.iter().map(|r| r.project_id).collect();
+    touched.extend(report.funds.iter().map(|f| f.project_id));
+    write::commit(txn, &touched).await?;
     report.committed = true;
     Ok(report)
 }

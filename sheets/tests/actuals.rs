@@ -116,6 +116,10 @@ async fn round_trip(t: &TestDb) {
     assert_eq!(imported_result.total.round_dp(2).normalize(), previewed_total);
     assert_eq!(stored.funds.budget, dec!(10));
     assert_eq!(stored.funds.executed, dec!(9.5));
+    // The import stored the project's new score in its transaction.
+    let kept = db::scores::stored_of(&t.db, &[f.project_id]).await.unwrap().remove(&f.project_id).unwrap();
+    assert_eq!((kept.total, kept.has_results), (imported_result.total.normalize(), true));
+    assert!(db::scores::mismatches(&t.db).await.unwrap().is_empty());
     let records = actuals::records(&t.db, &f.alice).await.unwrap();
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].sha256, committed.sha256);
@@ -133,6 +137,9 @@ async fn round_trip(t: &TestDb) {
     assert_eq!(stored_actuals(t, &f).await, vec![None; n]);
     let p = projects::one(&t.db, f.project_id).await.unwrap().unwrap().project;
     assert_eq!(p.executed_full_year, None);
+    let kept = db::scores::stored_of(&t.db, &[f.project_id]).await.unwrap().remove(&f.project_id).unwrap();
+    assert!(!kept.has_results, "the revert stored the score of nothing entered");
+    assert!(db::scores::mismatches(&t.db).await.unwrap().is_empty());
     let twice = actuals::revert(&t.db, &f.alice, id).await.unwrap_err();
     assert_eq!(twice.to_string(), "该次导入已撤销", "a revert is done once");
 

@@ -133,7 +133,7 @@ pub async fn propose(
     };
     write::record_changes(&txn, &audit, version.id, &[Change::new(Field::AdjustmentReason, None, Some(&reason))])
         .await?;
-    txn.commit().await?;
+    write::commit(txn, &[project_id]).await?;
     Ok(version)
 }
 
@@ -214,6 +214,6 @@ pub async fn decide(
         }
     }
     let saved = store::versions::one(&txn, version_id).await?.ok_or(Error::Stale)?;
-    txn.commit().await?;
+    write::commit(txn, &[saved.project_id]).await?;
     Ok(saved)
 }

@@ -37,6 +37,6 @@ pub async fn add(
     let audit =
         Audit { user, at: now, kind: EntityKind::Comment, project_id: Some(p.id), action: Some(AuditAction::Create) };
     write::record_changes(&txn, &audit, saved.id, &[Change::new(Field::Body, None, Some(&body))]).await?;
-    txn.commit().await?;
+    write::commit(txn, &[p.id]).await?;
     Ok(saved)
 }

@@ -92,7 +92,7 @@ pub async fn update_indicator(
         .set(C::TargetParsed, Some(parsed_target_json(&old.level2, &old.name, new.direction, &text)));
     let audit = Audit { user, at: Utc::now(), kind: EntityKind::Indicator, project_id: Some(project.id), action: None };
     let saved = write::upsert(&txn, Some(old), expected_version, vec![], changes, audit).await?;
-    txn.commit().await?;
+    write::commit(txn, &[project.id]).await?;
     Ok(saved.row)
 }
 

@@ -5,23 +5,19 @@
 use super::access;
 use super::monitoring::normalized;
 use crate::accounts;
-use crate::entities::{actual_entry, indicator, project, review_score, user};
+use crate::entities::{actual_entry, project, review_score, user};
 use crate::error::{Error, Result};
 use crate::store;
 use crate::store::projects::target_context;
-use crate::store::versions::Targets;
 use crate::write::{self, Audit, Change, Write};
 use crate::{Amount, Key};
 use chrono::Utc;
 use domain::input::{self, Invalid};
-use domain::scoring::Review;
-use domain::selfeval::{FundsInput, IndicatorEntry, ProfileSpec, SelfEvaluation};
 use domain::value::{parse_actual_with, ValueKind};
 use domain::vocab::{AuditAction, EntityKind, Field, QualitativeGrade};
 use domain::workflow::{can_rescore, validate_reason, ActionKind, Phase, SubmitCheck};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Set};
-use std::collections::HashMap;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, Set};
 
 /// The longest text in an evaluation field.
 pub const MAX_CHARS: usize = 1000;
@@ -50,96 +46,7 @@ pub struct YearEndFunds {
     pub execution_explanation: Option<String>,
 }
 
-/// The self-evaluation of one project as stored: targets and weights of the current approved
-/// version (the indicators' own while never approved), actuals, funds and the fiscal year's scoring
-/// profile. With `with_reviews`, the finance bureau's newest re-score of each indicator replaces
-/// its score.
-pub async fn self_evaluation(
-    conn: &impl ConnectionTrait,
-    project_id: i32,
-    with_reviews: bool,
-) -> Result<Option<SelfEvaluation>> {
-    let Some(p) = project::Entity::find_by_id(project_id).one(conn).await? else {
-        return Ok(None);
-    };
-    Ok(self_evaluations(conn, &[p], with_reviews).await?.remove(&project_id))
-}
-
-/// [`self_evaluation`] of many projects at once, with a fixed number of queries.
-pub async fn self_evaluations(
-    conn: &impl ConnectionTrait,
-    projects: &[project::Model],
-    with_reviews: bool,
-) -> Result<HashMap<i32, SelfEvaluation>> {
-    let ids: Vec<i32> = projects.iter().map(|p| p.id).collect();
-    let profiles: HashMap<i32, domain::vocab::ScoringProfile> =
-        store::directory::fiscal_years(conn).await?.into_iter().map(|y| (y.id, y.scoring_profile.0)).collect();
-    let mut indicators = store::projects::indicators_of(conn, &ids).await?;
-    let mut targets = store::versions::current_targets_of(conn, &ids).await?;
-    let mut actuals = store::actuals::of_projects(conn, &ids).await?;
-    let mut reviews = if with_reviews { store::actuals::reviews_of(conn, &ids).await? } else { HashMap::new() };
-    Ok(projects
-        .iter()
-        .map(|p| {
-            let evaluation = assemble(
-                p,
-                profiles.get(&p.fiscal_year_id).copied().unwrap_or(domain::vocab::ScoringProfile::National),
-                &indicators.remove(&p.id).unwrap_or_default(),
-                &targets.remove(&p.id).unwrap_or_default(),
-                &actuals.remove(&p.id).unwrap_or_default(),
-                &reviews.remove(&p.id).unwrap_or_default(),
-            );
-            (p.id, evaluation)
-        })
-        .collect())
-}
-
-fn assemble(
-    p: &project::Model,
-    profile: domain::vocab::ScoringProfile,
-    indicators: &[indicator::Model],
-    targets: &Targets,
-    actuals: &[actual_entry::Model],
-    reviews: &[review_score::Model],
-) -> SelfEvaluation {
-    let entries = indicators
-        .iter()
-        .map(|ind| {
-            let (target, weight) =
-                targets.get(&ind.id).cloned().unwrap_or_else(|| (ind.target_text.clone(), ind.weight.map(|w| w.0)));
-            let a = actuals.iter().find(|a| a.indicator_id == ind.id);
-            let review = reviews.iter().rev().find(|r| r.indicator_id == ind.id).map(|r| Review {
-                score: r.score.0,
-                reason: r.reason.clone(),
-                reviewer: r.reviewer_name.clone(),
-            });
-            IndicatorEntry {
-                level1: ind.level1.clone(),
-                level2: ind.level2.clone(),
-                name: ind.name.clone(),
-                target,
-                weight: weight.unwrap_or_default(),
-                actual: a.and_then(|a| a.actual_text.clone()),
-                comparator: ind.direction.map(|d| d.0),
-                unit: None,
-                grade: a.and_then(|a| a.grade).map(|g| g.0),
-                score: a.and_then(|a| a.grade_score.map(|s| s.0)),
-                explanation: a.and_then(|a| a.explanation.clone()),
-                review,
-            }
-        })
-        .collect();
-    SelfEvaluation {
-        project: Some(p.name.clone()),
-        funds: FundsInput {
-            budget: p.budget_full_year.map(|a| a.0).unwrap_or_default(),
-            executed: p.executed_full_year.map(|a| a.0).unwrap_or_default(),
-            explanation: p.execution_explanation.clone(),
-        },
-        profile: ProfileSpec::Name(profile),
-        indicators: entries,
-    }
-}
+pub use crate::scores::{self_evaluation, self_evaluations};
 
 /// What submitting 绩效自评 requires of what is stored (see `domain::selfeval::submit_check`).
 pub async fn submit_check(conn: &impl ConnectionTrait, project_id: i32) -> Result<SubmitCheck> {
@@ -158,7 +65,7 @@ pub async fn save_actual(
 ) -> Result<actual_entry::Model> {
     let txn = write::begin(db).await?;
     let saved = save_actual_in(&txn, user, indicator_id, input, expected_version, None).await?;
-    txn.commit().await?;
+    write::commit(txn, &[saved.project_id]).await?;
     Ok(saved)
 }
 
@@ -235,7 +142,7 @@ pub async fn save_year_end_funds(
 ) -> Result<project::Model> {
     let txn = write::begin(db).await?;
     let saved = save_year_end_funds_in(&txn, user, project_id, input, expected_version, None).await?;
-    txn.commit().await?;
+    write::commit(txn, &[project_id]).await?;
     Ok(saved)
 }
 
@@ -315,6 +222,6 @@ pub async fn rescore(
         &[Change::new(Field::Score, previous.as_ref(), Some(&score)), Change::new(Field::Reason, None, Some(&reason))],
     )
     .await?;
-    txn.commit().await?;
+    write::commit(txn, &[ind.project_id]).await?;
     Ok(saved)
 }

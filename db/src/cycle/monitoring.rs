@@ -85,7 +85,7 @@ pub async fn save_entry(
     let keys = vec![(C::IndicatorId, indicator_id.into()), (C::ProjectId, project.id.into())];
     let audit = Audit { user, at: now, kind: EntityKind::MonitoringEntry, project_id: Some(project.id), action: None };
     let saved = write::upsert(&txn, existing, expected_version, keys, changes, audit).await?;
-    txn.commit().await?;
+    write::commit(txn, &[project.id]).await?;
     Ok(saved.row)
 }
 
@@ -114,7 +114,7 @@ pub async fn save_funds(
         );
     let audit = Audit { user, at: Utc::now(), kind: EntityKind::Project, project_id: Some(p.id), action: None };
     let saved = write::upsert(&txn, Some(p), expected_version, vec![], changes, audit).await?;
-    txn.commit().await?;
+    write::commit(txn, &[saved.row.id]).await?;
     Ok(saved.row)
 }
 

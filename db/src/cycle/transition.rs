@@ -91,6 +91,6 @@ pub async fn apply(
     if phase == Phase::Declaration && kind == ActionKind::Approve {
         super::adjustment::snapshot_approved(&txn, project_id, user, now).await?;
     }
-    txn.commit().await?;
+    write::commit(txn, &[project_id]).await?;
     Ok(PhaseState::of(&saved.row))
 }

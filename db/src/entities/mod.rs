@@ -10,6 +10,7 @@ pub mod indicator_comment;
 pub mod monitoring_entry;
 pub mod project;
 pub mod project_phase;
+pub mod project_score;
 pub mod review_score;
 pub mod session;
 pub mod target_version;
