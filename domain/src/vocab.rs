@@ -256,6 +256,22 @@ value_set! {
 }
 
 value_set! {
+    /// A column the project list (总览) can be sorted by; the key goes in the URL (`?sort=score`).
+    pub enum SortColumn {
+        Year = ("year", "年度"),
+        Department = ("department", "主管部门"),
+        Name = ("name", "项目名称"),
+        Funds = ("funds", "年度资金总额"),
+        Indicators = ("indicators", "绩效指标"),
+        Declaration = ("declaration", "目标申报"),
+        Monitoring = ("monitoring", "运行监控"),
+        Evaluation = ("evaluation", "绩效自评"),
+        Execution = ("execution", "预算执行率"),
+        Score = ("score", "自评得分"),
+    }
+}
+
+value_set! {
     /// What a spreadsheet import writes.
     pub enum ImportKind {
         /// 绩效自评: 实际完成值, 偏差原因 and the year-end funds.

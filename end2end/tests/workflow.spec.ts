@@ -34,6 +34,29 @@ test('submit, return with a reason, resubmit and approve', async ({ browser }) =
   await fDecl.getByRole('button', { name: '退回' }).click();
   await expect(fDecl.getByTestId('status')).toHaveText('退回');
 
+  // The 总览 finds the returned project with filters that live in the URL.
+  await finance.goto('/');
+  const filters = finance.getByTestId('list-filters');
+  await filters.getByLabel('阶段').selectOption({ label: '目标申报' });
+  await filters.getByLabel('状态').selectOption({ label: '退回' });
+  await filters.getByRole('button', { name: '筛选' }).click();
+  await expect(finance).toHaveURL(/phase=declaration&status=returned/);
+  const list = finance.getByTestId('project-list');
+  await expect(list.locator('tbody tr')).toHaveCount(1);
+  await expect(list).toContainText('政府网站维护费及业务经费');
+  await expect(finance.getByTestId('list-count')).toHaveText('合计 1 个项目');
+  await finance.screenshot({ path: 'test-results/list-returned.png', fullPage: true });
+  await filters.getByLabel('状态').selectOption({ label: '已批复' });
+  await filters.getByRole('button', { name: '筛选' }).click();
+  await expect(finance.getByTestId('list-empty')).toBeVisible();
+  await finance.goBack();
+  await expect(finance).toHaveURL(/status=returned/);
+  await expect(finance.getByTestId('project-list')).toContainText('政府网站维护费及业务经费');
+  // Sorting by a column keeps the filter.
+  await finance.getByTestId('project-list').getByRole('link', { name: '自评得分' }).click();
+  await expect(finance).toHaveURL(/status=returned.*sort=score&desc=1/);
+  await expect(finance.getByTestId('project-list')).toContainText('政府网站维护费及业务经费');
+
   await openDemo(dept);
   await expect(declaration.getByTestId('status')).toHaveText('退回');
   await expect(declaration).toContainText('成本指标缺少测算依据');

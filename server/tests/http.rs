@@ -210,6 +210,52 @@ async fn finance_sees_every_department() {
     app.db.cleanup().await.unwrap();
 }
 
+/// The project list's filters, order and page live in the URL: the server renders the filtered
+/// list, a department user's forged filter for another department finds nothing, and nonsense in
+/// the URL is ignored rather than an error.
+#[tokio::test]
+async fn project_list_filters_from_the_url() {
+    let app = demo_app().await;
+    let finance = login(&app, "caizheng", "jixiao-finance-2021").await;
+    let edu = "%E9%98%BF%E5%90%88%E5%A5%87%E5%8E%BF%E6%95%99%E8%82%B2%E5%B1%80"; // 阿合奇县教育局
+    let r = get(&app, &format!("/?department={edu}"), Some(&finance)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("教育信息化运维经费"), "{}", r.body);
+    assert!(!r.body.contains("政府网站维护费及业务经费"));
+    assert!(r.body.contains("合计 1 个项目"));
+    // The sort links keep the filter and flip the order of the column already sorted by.
+    let r = get(&app, &format!("/?department={edu}&sort=score&desc=1"), Some(&finance)).await;
+    assert!(r.body.contains(&format!("/?department={edu}&amp;sort=score")), "{}", r.body);
+    assert!(r.body.contains(r#"aria-sort="descending""#));
+    let r = get(&app, "/?q=%E7%BD%91%E7%AB%99&status=draft&grade=x&min=abc&page=-3", Some(&finance)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("政府网站维护费及业务经费"));
+    assert!(r.body.contains("合计 1 个项目"));
+    let r = get(&app, "/?status=rated", Some(&finance)).await;
+    assert!(r.body.contains(r#"data-testid="list-empty""#), "{}", r.body);
+
+    let dept = login(&app, "akqi", "jixiao-akqi-2021").await;
+    let r = get(&app, &format!("/?department={edu}"), Some(&dept)).await;
+    assert!(!r.body.contains("教育信息化运维经费"));
+    assert!(r.body.contains(r#"data-testid="list-empty""#));
+    let r = call(
+        &app,
+        "list_projects",
+        "query[department]=%E9%98%BF%E5%90%88%E5%A5%87%E5%8E%BF%E6%95%99%E8%82%B2%E5%B1%80",
+        Some(&dept),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let page: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(page["selection"]["matched"], 0);
+    assert_eq!(
+        page["departments"],
+        serde_json::json!(["阿合奇县电子政务办公室"]),
+        "only their own department is offered"
+    );
+    app.db.cleanup().await.unwrap();
+}
+
 #[tokio::test]
 async fn logout_ends_the_session() {
     let app = demo_app().await;
@@ -645,7 +691,7 @@ async fn cycle_content_over_http() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let list: serde_json::Value =
         serde_json::from_str(&call(&app, "list_projects", "", Some(&finance)).await.body).unwrap();
-    let demo = list.as_array().unwrap().iter().find(|p| p["id"] == 1).unwrap();
+    let demo = list["selection"]["rows"].as_array().unwrap().iter().find(|p| p["id"] == 1).unwrap();
     assert_eq!(demo["statuses"][0], serde_json::json!(["declaration", "approved"]));
     assert!(demo["score"].is_string(), "{demo}");
 

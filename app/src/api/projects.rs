@@ -2,6 +2,7 @@
 //! projects; finance reviewers and administrators see all (`domain::workflow::can_read`).
 
 use super::AppError;
+use domain::listing::{ListQuery, Listed, Selection};
 use domain::vocab::{Grade, Phase, Status};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
@@ -19,9 +20,50 @@ pub struct ProjectSummary {
     pub indicator_count: u64,
     /// 目标申报 / 运行监控 / 绩效自评 status, in cycle order.
     pub statuses: Vec<(Phase, Status)>,
+    /// 预算执行率 (%) once the year-end funds are entered.
+    pub execution_rate: Option<Decimal>,
     /// 自评得分 (with 财政复核 re-scores) once any 实际完成值 is entered.
     pub score: Option<Decimal>,
     pub grade: Option<Grade>,
+}
+
+impl Listed for ProjectSummary {
+    fn year(&self) -> i32 {
+        self.year
+    }
+    fn department(&self) -> &str {
+        &self.department
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn funds(&self) -> Decimal {
+        self.funds_total
+    }
+    fn indicators(&self) -> u64 {
+        self.indicator_count
+    }
+    fn status(&self, phase: Phase) -> Option<Status> {
+        self.statuses.iter().find(|(p, _)| *p == phase).map(|(_, s)| *s)
+    }
+    fn execution_rate(&self) -> Option<Decimal> {
+        self.execution_rate
+    }
+    fn score(&self) -> Option<Decimal> {
+        self.score
+    }
+    fn grade(&self) -> Option<Grade> {
+        self.grade
+    }
+}
+
+/// One page of the project list with what its filter form offers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProjectPage {
+    pub selection: Selection<ProjectSummary>,
+    /// The years and departments of the projects the user may see, for the filter form.
+    pub years: Vec<i32>,
+    pub departments: Vec<String>,
 }
 
 /// A project's header block as its 绩效目标表 shows it, with everything its page needs.
@@ -42,9 +84,10 @@ pub struct ProjectDetail {
     pub charts: Vec<super::ChartView>,
 }
 
-/// The projects the signed-in user may see.
+/// The projects the signed-in user may see, filtered, sorted and paged by `query` (the page's
+/// URL). Scores are the stored ones (`db::scores`), not recomputed per request.
 #[server]
-pub async fn list_projects() -> Result<Vec<ProjectSummary>, AppError> {
+pub async fn list_projects(#[server(default)] query: ListQuery) -> Result<ProjectPage, AppError> {
     let (_, actor) = super::ssr::require_user().await?;
     let db = super::ssr::db()?;
     let rows: Vec<_> = db::store::projects::list(&db)
@@ -55,14 +98,21 @@ pub async fn list_projects() -> Result<Vec<ProjectSummary>, AppError> {
     let ids: Vec<i32> = rows.iter().map(|r| r.project.id).collect();
     let mut phases = db::store::phases::of_projects(&db, &ids).await?;
     let projects: Vec<_> = rows.iter().map(|r| r.project.clone()).collect();
-    let evaluations = db::cycle::evaluation::self_evaluations(&db, &projects, true).await?;
-    Ok(rows
+    let scores = db::scores::of_projects(&db, &projects).await?;
+    let mut years: Vec<i32> = rows.iter().map(|r| r.year).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let mut departments: Vec<String> = rows.iter().map(|r| r.department.clone()).collect();
+    departments.sort();
+    departments.dedup();
+    let summaries: Vec<ProjectSummary> = rows
         .into_iter()
         .map(|row| {
             let id = row.project.id;
-            ssr::summary(row, &phases.remove(&id).unwrap_or_default(), evaluations.get(&id))
+            ssr::summary(row, &phases.remove(&id).unwrap_or_default(), scores.get(&id))
         })
-        .collect())
+        .collect();
+    Ok(ProjectPage { selection: domain::listing::select(summaries, &query), years, departments })
 }
 
 /// `None` when there is no such project; a refusal for another department's project.
@@ -86,7 +136,7 @@ pub async fn get_project(id: i32) -> Result<Option<ProjectDetail>, AppError> {
     });
     let p = row.project.clone();
     Ok(Some(ProjectDetail {
-        summary: ssr::summary(row, &states, Some(&cycle.evaluation)),
+        summary: ssr::summary(row, &states, Some(&db::scores::Stored::of(&cycle.evaluation))),
         implementing_unit: p.implementing_unit,
         funds_fiscal: p.funds_fiscal.0,
         funds_other: p.funds_other.0,
@@ -102,17 +152,14 @@ pub async fn get_project(id: i32) -> Result<Option<ProjectDetail>, AppError> {
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::ProjectSummary;
+    use db::scores::Stored;
     use db::store::phases::PhaseState;
     use db::store::projects::ProjectRow;
-    use domain::selfeval::SelfEvaluation;
 
-    /// The list row of a project: its figures, phase statuses (`states`) and current score,
-    /// computed from `evaluation` (the stored self-evaluation with re-scores).
-    pub fn summary(row: ProjectRow, states: &[PhaseState], evaluation: Option<&SelfEvaluation>) -> ProjectSummary {
-        // Scored once anything of the year-end result is entered.
-        let result = evaluation
-            .filter(|e| e.indicators.iter().any(|i| i.actual.is_some() || i.grade.is_some()))
-            .map(domain::selfeval::evaluate);
+    /// The list row of a project: its figures, phase statuses (`states`) and current score (the
+    /// stored one, with re-scores), shown once anything of the year-end result is entered.
+    pub fn summary(row: ProjectRow, states: &[PhaseState], score: Option<&Stored>) -> ProjectSummary {
+        let result = score.filter(|s| s.has_results);
         ProjectSummary {
             id: row.project.id,
             name: row.project.name,
@@ -121,7 +168,8 @@ mod ssr {
             funds_total: row.project.funds_total.0,
             indicator_count: row.indicator_count,
             statuses: states.iter().map(|p| (p.phase, p.status)).collect(),
-            score: result.as_ref().map(|r| r.total),
+            execution_rate: score.and_then(|s| s.execution_rate),
+            score: result.map(|r| r.total),
             grade: result.and_then(|r| r.grade),
         }
     }
