@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                     </A>
                     <nav>
                         <A href="/">"项目"</A>
+                        <A href="/todo">"待办"</A>
                         <A href="/overview">"绩效概览"</A>
                         <A href="/imports">"批量导入"</A>
                     </nav>
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin") view=pages::AdminPage ssr=SsrMode::Async/>
                         <Route path=path!("/imports") view=pages::ImportPage ssr=SsrMode::Async/>
                         <Route path=path!("/overview") view=pages::OverviewPage ssr=SsrMode::Async/>
+                        <Route path=path!("/todo") view=pages::TodoPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
             </div>

@@ -3,16 +3,17 @@
 //! Every change is audited in its transaction.
 
 use crate::accounts::{self, NewUser};
-use crate::entities::{department, fiscal_year, user};
+use crate::entities::{department, fiscal_year, phase_deadline, user};
 use crate::error::{Error, Result};
 use crate::store;
 use crate::write::{self, Audit, Change, Write};
 use crate::Key;
 use chrono::Utc;
 use domain::input::{self, Invalid};
-use domain::vocab::{AuditAction, EntityKind, Field, ScoringProfile};
+use domain::todo;
+use domain::vocab::{AuditAction, EntityKind, Field, Phase, ScoringProfile};
 use domain::workflow::require_admin;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 
 fn audit(admin: &user::Model, kind: EntityKind, action: AuditAction) -> Audit<'_> {
     Audit { user: admin, at: Utc::now(), kind, project_id: None, action: Some(action) }
@@ -66,6 +67,62 @@ pub async fn set_scoring_profile(
         store::directory::fiscal_year(&txn, fiscal_year_id).await?.ok_or(Error::NotFound(EntityKind::FiscalYear))?;
     // Every project of the year is scored under the new profile, in the same transaction.
     crate::scores::refresh_year(&txn, fiscal_year_id).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Sets a fiscal year's deadlines (申报截止, 监控截止, 自评截止), each typed as in a date field
+/// (`domain::todo::parse_deadline`; empty clears it). All or nothing: one unreadable date
+/// changes none. Returns the deadlines as stored.
+pub async fn set_deadlines(
+    db: &DatabaseConnection,
+    admin: &user::Model,
+    fiscal_year_id: i32,
+    texts: &[(Phase, String)],
+) -> Result<todo::Deadlines> {
+    require_admin(&accounts::actor(admin))?;
+    let txn = write::begin(db).await?;
+    let year =
+        store::directory::fiscal_year(&txn, fiscal_year_id).await?.ok_or(Error::NotFound(EntityKind::FiscalYear))?;
+    let parsed = texts
+        .iter()
+        .map(|(phase, text)| Ok((*phase, todo::parse_deadline(*phase, text, year.year)?)))
+        .collect::<std::result::Result<Vec<_>, Invalid>>()?;
+    let mut changes = Vec::new();
+    for (phase, due) in parsed {
+        let old = store::directory::deadline(&txn, fiscal_year_id, phase).await?;
+        let change = Change::new(todo::deadline_field(phase), old.as_ref().map(|o| &o.due_on), due.as_ref());
+        if !change.is_change() {
+            continue;
+        }
+        match (old, due) {
+            (Some(o), Some(d)) => {
+                phase_deadline::ActiveModel { id: Set(o.id), due_on: Set(d), ..Default::default() }
+                    .update(&txn)
+                    .await?;
+            }
+            (Some(o), None) => {
+                phase_deadline::Entity::delete_by_id(o.id).exec(&txn).await?;
+            }
+            (None, Some(d)) => {
+                phase_deadline::ActiveModel {
+                    fiscal_year_id: Set(fiscal_year_id),
+                    phase: Set(Key(phase)),
+                    due_on: Set(d),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+            }
+            (None, None) => {}
+        }
+        changes.push(change);
+    }
+    if !changes.is_empty() {
+        write::record_changes(&txn, &audit(admin, EntityKind::FiscalYear, AuditAction::Update), year.id, &changes)
+            .await?;
+    }
+    let saved = store::directory::deadlines(&txn).await?.remove(&fiscal_year_id).unwrap_or_default();
     txn.commit().await?;
     Ok(saved)
 }

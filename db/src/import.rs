@@ -45,6 +45,7 @@ pub fn to_new_project(p: &ImportedProject) -> Result<NewProject, Invalid> {
                 weight: i.weight,
                 direction: i.comparator_column.as_deref().and_then(IndicatorNature::from_column),
                 core: i.core,
+                basis: None,
             })
             .collect(),
     })

@@ -8,7 +8,7 @@
 
 use crate::entities::{
     actual_entry, audit_log, department, fiscal_year, import_record, indicator, indicator_comment, monitoring_entry,
-    project, project_phase, review_score, target_version, target_version_item, user,
+    phase_deadline, project, project_phase, review_score, target_version, target_version_item, user,
 };
 use sea_orm::{
     AccessMode, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, IntoActiveModel, IsolationLevel,
@@ -93,6 +93,7 @@ pub async fn copy_all(from: &DatabaseConnection, to: &DatabaseConnection) -> Res
     let tables = vec![
         copy_table::<department::Entity>(&source, &target).await?,
         copy_table::<fiscal_year::Entity>(&source, &target).await?,
+        copy_table::<phase_deadline::Entity>(&source, &target).await?,
         copy_table::<user::Entity>(&source, &target).await?,
         copy_table::<project::Entity>(&source, &target).await?,
         copy_table::<project_phase::Entity>(&source, &target).await?,

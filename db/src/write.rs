@@ -90,6 +90,11 @@ impl AuditText for i32 {
         self.to_string()
     }
 }
+impl AuditText for chrono::NaiveDate {
+    fn audit_text(&self) -> String {
+        self.format("%Y-%m-%d").to_string()
+    }
+}
 impl<T: ValueSet> AuditText for Key<T> {
     fn audit_text(&self) -> String {
         self.0.key().to_owned()

@@ -402,12 +402,15 @@ async fn indicator_targets_use_optimistic_locking(t: &TestDb) {
     assert_eq!(audit::for_project(&t.db, p).await.unwrap().len(), 4);
 }
 
-/// The stored scores, imports, vocabulary, cycle and accounts migrations revert cleanly and
+/// The deadlines, stored scores, imports, vocabulary, cycle and accounts migrations revert cleanly and
 /// apply again.
 async fn accounts_migration_reverts(t: &TestDb) {
     use migrations::MigratorTrait;
     let f = setup(t).await;
     assert!(db::scores::stored_of(&t.db, &[f.project_id]).await.is_ok());
+    assert!(db::store::directory::deadlines(&t.db).await.is_ok());
+    migrations::Migrator::down(&t.db, Some(1)).await.expect("deadlines migration reverts");
+    assert!(db::store::directory::deadlines(&t.db).await.is_err(), "no phase_deadline table");
     migrations::Migrator::down(&t.db, Some(1)).await.expect("stored scores migration reverts");
     assert!(db::scores::stored_of(&t.db, &[f.project_id]).await.is_err(), "no project_score table");
     migrations::Migrator::down(&t.db, Some(1)).await.expect("imports migration reverts");

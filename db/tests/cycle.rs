@@ -409,7 +409,114 @@ async fn concurrent_adjustments_leave_one_pending(t: &TestDb) {
     assert_eq!(all.iter().filter(|v| v.version.state.0 == VersionState::Pending).count(), 1);
 }
 
+/// 申报截止 / 监控截止 / 自评截止: set, changed and cleared by the administrator only, audited
+/// per field, all or nothing when one date is wrong.
+async fn fiscal_year_deadlines(t: &TestDb) {
+    use chrono::NaiveDate;
+    let f = setup(t).await;
+    let year = directory::fiscal_years(&t.db).await.unwrap().into_iter().find(|y| y.year == 2021).unwrap();
+    let texts = |d: &str, m: &str, e: &str| {
+        [(Phase::Declaration, d.to_owned()), (Phase::Monitoring, m.to_owned()), (Phase::SelfEvaluation, e.to_owned())]
+    };
+    let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    forbidden(admin::set_deadlines(&t.db, &f.finance, year.id, &texts("2021-03-31", "", "")).await);
+    forbidden(admin::set_deadlines(&t.db, &f.alice, year.id, &texts("2021-03-31", "", "")).await);
+    let saved = admin::set_deadlines(&t.db, &f.admin, year.id, &texts("2021-03-31", "2021/8/10", "2022年3月31日"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (saved.declaration, saved.monitoring, saved.self_evaluation),
+        (Some(date("2021-03-31")), Some(date("2021-08-10")), Some(date("2022-03-31")))
+    );
+    // One wrong date: nothing changes, and the error names the field.
+    let e = invalid(admin::set_deadlines(&t.db, &f.admin, year.id, &texts("", "2021-08-11", "2019-01-01")).await);
+    assert_eq!(e, "“自评截止”应在2021年或2022年内");
+    let e = invalid(admin::set_deadlines(&t.db, &f.admin, year.id, &texts("明天", "", "")).await);
+    assert!(e.contains("申报截止") && e.contains("明天"), "{e}");
+    assert_eq!(directory::deadlines(&t.db).await.unwrap()[&year.id], saved);
+    // Clearing one, moving another.
+    let after = admin::set_deadlines(&t.db, &f.admin, year.id, &texts("", "2021-08-20", "2022-03-31")).await.unwrap();
+    assert_eq!((after.declaration, after.monitoring), (None, Some(date("2021-08-20"))));
+    let log = audit::all(&t.db).await.unwrap();
+    let fields: Vec<(Field, Option<&str>, Option<&str>)> = log
+        .iter()
+        .filter(|l| l.entity.0 == EntityKind::FiscalYear && l.entity_id == year.id)
+        .filter_map(|l| Some((l.field?.0, l.old_value.as_deref(), l.new_value.as_deref())))
+        .collect();
+    assert_eq!(
+        fields.iter().filter(|(f, ..)| *f == Field::MonitoringDeadline).count(),
+        2,
+        "set then moved: {fields:?}"
+    );
+    assert!(fields.contains(&(Field::DeclarationDeadline, Some("2021-03-31"), None)), "{fields:?}");
+    assert!(matches!(
+        admin::set_deadlines(&t.db, &f.admin, year.id + 1000, &texts("", "", "")).await,
+        Err(Error::NotFound(EntityKind::FiscalYear))
+    ));
+}
+
+/// 复制到下一年度: the project's department (or an administrator) copies it into the next open
+/// year as a new draft with the same indicators; nothing of last year's cycle comes along.
+async fn copy_to_next_year(t: &TestDb) {
+    use db::cycle::carry_over;
+    let f = setup(t).await;
+    approve_targets(t, &f).await;
+    let e = invalid(carry_over::copy_to_next_year(&t.db, &f.alice, f.project_id).await);
+    assert_eq!(e, "2022 年度尚未设立，请联系系统管理员新增年度后再复制");
+    admin::create_fiscal_year(&t.db, &f.admin, 2022, ScoringProfile::National).await.unwrap();
+    forbidden(carry_over::copy_to_next_year(&t.db, &f.bob, f.project_id).await);
+    forbidden(carry_over::copy_to_next_year(&t.db, &f.finance, f.project_id).await);
+    assert!(matches!(
+        carry_over::copy_to_next_year(&t.db, &f.alice, f.project_id + 1000).await,
+        Err(Error::NotFound(EntityKind::Project))
+    ));
+    let id = carry_over::copy_to_next_year(&t.db, &f.alice, f.project_id).await.unwrap();
+    let (old, new) = (
+        queries::project(&t.db, f.project_id).await.unwrap().unwrap(),
+        queries::project(&t.db, id).await.unwrap().unwrap(),
+    );
+    assert_eq!(
+        (new.year, new.department.as_str(), new.project.name.as_str()),
+        (2022, old.department.as_str(), old.project.name.as_str())
+    );
+    assert_eq!(
+        (new.project.funds_total, &new.project.overall_goal),
+        (old.project.funds_total, &old.project.overall_goal)
+    );
+    let shape = |inds: Vec<db::entities::indicator::Model>| {
+        inds.into_iter()
+            .map(|i| (i.level1, i.level2, i.name, i.target_text, i.weight, i.direction, i.basis, i.core, i.version))
+            .collect::<Vec<_>>()
+    };
+    let copied = shape(queries::indicators(&t.db, id).await.unwrap());
+    assert_eq!(copied.len(), 17);
+    assert!(copied.iter().all(|c| c.8 == 0), "fresh rows");
+    let source: Vec<_> = shape(queries::indicators(&t.db, f.project_id).await.unwrap())
+        .into_iter()
+        .map(|mut c| {
+            c.8 = 0;
+            c
+        })
+        .collect();
+    assert_eq!(copied, source);
+    assert_eq!(store::phases::status(&t.db, id, Phase::Declaration).await.unwrap(), Status::Draft);
+    assert_eq!(store::phases::status(&t.db, f.project_id, Phase::Declaration).await.unwrap(), Status::Approved);
+    let log = audit::for_project(&t.db, id).await.unwrap();
+    assert!(
+        log.iter().any(|l| l.field.map(|f| f.0) == Some(Field::CopiedFrom)
+            && l.new_value.as_deref() == Some(format!("2021年度项目（编号 {}）", f.project_id).as_str())
+            && l.user_id == Some(f.alice.id)),
+        "{log:?}"
+    );
+    assert!(db::scores::stored_of(&t.db, &[id]).await.unwrap().contains_key(&id), "scored in the same transaction");
+    let e = invalid(carry_over::copy_to_next_year(&t.db, &f.alice, f.project_id).await);
+    assert!(e.contains("已存在"), "{e}");
+    assert_eq!(queries::indicators(&t.db, id).await.unwrap().len(), 17, "the refused copy changed nothing");
+}
+
 on_both_databases!(
+    copy_to_next_year,
+    fiscal_year_deadlines,
     concurrent_adjustments_leave_one_pending,
     versions_and_adjustments,
     monitoring_entries,

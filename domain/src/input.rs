@@ -60,6 +60,12 @@ pub enum Invalid {
     AlreadyDecided,
     #[error("年度 {year} 不在 2000–2100 之间")]
     YearOutOfRange { year: i32 },
+    #[error("“{}”应为日期（如 2021-06-30），而不是“{text}”", field.label())]
+    NotADate { field: Field, text: String },
+    #[error("“{}”应在{fiscal_year}年或{}年内", field.label(), fiscal_year + 1)]
+    DateOutsideYear { field: Field, fiscal_year: i32 },
+    #[error("{year} 年度尚未设立，请联系系统管理员新增年度后再复制")]
+    YearNotOpen { year: i32 },
     #[error("{}", duplicate(*field, value))]
     Duplicate { field: Field, value: String },
     #[error("{}", unknown_reference(*field))]

@@ -8,6 +8,7 @@ pub mod listing;
 pub mod money;
 pub mod scoring;
 pub mod selfeval;
+pub mod todo;
 pub mod tree;
 pub mod upload;
 pub mod value;

@@ -8,6 +8,7 @@ use crate::vocab::{Grade, Phase, SortColumn, Status};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
+use std::collections::BTreeSet;
 
 /// Projects per page.
 pub const PAGE_SIZE: usize = 50;
@@ -191,10 +192,105 @@ pub struct Selection<T> {
     pub departments: Vec<DepartmentTotal>,
 }
 
-/// Filters, sorts and pages `rows`.
+/// A department with its 主管部门, for the department filter's tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unit {
+    pub id: i32,
+    pub name: String,
+    pub parent_id: Option<i32>,
+}
+
+/// A department as the filter offers it: indented under its 主管部门.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitOption {
+    pub name: String,
+    /// 0 for a top-level 主管部门, 1 for a unit under it, …
+    pub depth: usize,
+}
+
+/// The departments in tree order — each 主管部门 followed by the units under it, by name — keeping
+/// only those `keep` accepts and the 主管部门 above them. A unit whose parent is unknown (or
+/// that sits in a loop) is treated as top-level.
+pub fn tree_order(units: &[Unit], keep: impl Fn(&Unit) -> bool) -> Vec<UnitOption> {
+    let known = |id: Option<i32>| id.filter(|p| units.iter().any(|u| u.id == *p));
+    let roots: Vec<&Unit> = units.iter().filter(|u| known(u.parent_id).is_none() || in_loop(units, u)).collect();
+    fn walk<'a>(
+        units: &'a [Unit],
+        u: &'a Unit,
+        depth: usize,
+        keep: &dyn Fn(&Unit) -> bool,
+        seen: &mut Vec<i32>,
+        out: &mut Vec<UnitOption>,
+    ) -> bool {
+        if seen.contains(&u.id) {
+            return false;
+        }
+        seen.push(u.id);
+        let at = out.len();
+        let mut children: Vec<&Unit> = units.iter().filter(|c| c.parent_id == Some(u.id) && c.id != u.id).collect();
+        children.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut any = false;
+        out.push(UnitOption { name: u.name.clone(), depth });
+        for c in children {
+            any |= walk(units, c, depth + 1, keep, seen, out);
+        }
+        if any || keep(u) {
+            true
+        } else {
+            out.truncate(at);
+            false
+        }
+    }
+    let mut roots = roots;
+    roots.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut out = Vec::new();
+    let mut seen = Vec::new();
+    for r in roots {
+        walk(units, r, 0, &keep, &mut seen, &mut out);
+    }
+    out
+}
+
+fn in_loop(units: &[Unit], u: &Unit) -> bool {
+    let mut at = u.parent_id;
+    for _ in 0..=units.len() {
+        match at {
+            None => return false,
+            Some(id) if id == u.id => return true,
+            Some(id) => at = units.iter().find(|p| p.id == id).and_then(|p| p.parent_id),
+        }
+    }
+    true
+}
+
+/// The names of department `name` and of every unit under it (just `name` when it is unknown).
+pub fn subtree(units: &[Unit], name: &str) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = BTreeSet::from([name.to_owned()]);
+    let mut frontier: Vec<i32> = units.iter().filter(|u| u.name == name).map(|u| u.id).collect();
+    let mut seen: Vec<i32> = frontier.clone();
+    while let Some(id) = frontier.pop() {
+        for c in units.iter().filter(|c| c.parent_id == Some(id)) {
+            if !seen.contains(&c.id) {
+                seen.push(c.id);
+                out.insert(c.name.clone());
+                frontier.push(c.id);
+            }
+        }
+    }
+    out
+}
+
+/// Filters, sorts and pages `rows`; the department filter matches that department only.
 pub fn select<T: Listed>(rows: Vec<T>, query: &ListQuery) -> Selection<T> {
+    select_within(rows, query, &[])
+}
+
+/// Like [`select`], but the department filter also matches the units under it in `units`
+/// (a 主管部门 shows its 预算单位's projects too).
+pub fn select_within<T: Listed>(rows: Vec<T>, query: &ListQuery, units: &[Unit]) -> Selection<T> {
     let text = query.text.as_deref().map(str::to_lowercase);
-    let mut rows: Vec<T> = rows.into_iter().filter(|r| matches(r, query, text.as_deref())).collect();
+    let within = query.department.as_deref().map(|d| subtree(units, d));
+    let mut rows: Vec<T> = rows.into_iter().filter(|r| matches(r, query, within.as_ref(), text.as_deref())).collect();
     rows.sort_by(|a, b| compare(a, b, query));
     let matched = rows.len();
     let pages = matched.div_ceil(PAGE_SIZE).max(1);
@@ -233,11 +329,11 @@ pub fn select<T: Listed>(rows: Vec<T>, query: &ListQuery) -> Selection<T> {
     Selection { rows, matched, page, pages, funds_total, departments }
 }
 
-fn matches<T: Listed>(r: &T, q: &ListQuery, text: Option<&str>) -> bool {
+fn matches<T: Listed>(r: &T, q: &ListQuery, within: Option<&BTreeSet<String>>, text: Option<&str>) -> bool {
     if q.year.is_some_and(|y| y != r.year()) {
         return false;
     }
-    if q.department.as_deref().is_some_and(|d| d != r.department()) {
+    if within.is_some_and(|names| !names.contains(r.department())) {
         return false;
     }
     if let Some(status) = q.status {
@@ -458,5 +554,39 @@ mod tests {
         assert_eq!(s.page, 3);
         let s = select(Vec::<Row>::new(), &ListQuery::default());
         assert_eq!((s.pages, s.page, s.matched), (1, 1, 0));
+    }
+
+    #[test]
+    fn a_head_department_filter_includes_its_units() {
+        let u = |id, name: &str, parent| Unit { id, name: name.into(), parent_id: parent };
+        let units = vec![
+            u(1, "教育局", None),
+            u(2, "第一中学", Some(1)),
+            u(3, "第二中学", Some(1)),
+            u(4, "政务办", None),
+            u(5, "信息中心", Some(4)),
+            u(6, "孤儿单位", Some(99)),
+            u(7, "环甲", Some(8)),
+            u(8, "环乙", Some(7)),
+        ];
+        assert_eq!(subtree(&units, "教育局"), BTreeSet::from(["教育局".into(), "第一中学".into(), "第二中学".into()]));
+        assert_eq!(subtree(&units, "未知"), BTreeSet::from(["未知".into()]));
+        assert_eq!(subtree(&units, "环甲").len(), 2, "a loop ends");
+        let all: Vec<(usize, String)> = tree_order(&units, |_| true).into_iter().map(|o| (o.depth, o.name)).collect();
+        assert_eq!(all.iter().filter(|(d, _)| *d == 0).count(), 4, "a loop is entered once: {all:?}");
+        let pos = |n: &str| all.iter().position(|(_, x)| x == n).unwrap();
+        assert!(pos("教育局") < pos("第一中学") && all[pos("第一中学")].0 == 1);
+        assert_eq!(all.len(), 8, "every unit once: {all:?}");
+        let only: Vec<String> = tree_order(&units, |u| u.name == "信息中心").into_iter().map(|o| o.name).collect();
+        assert_eq!(only, ["政务办", "信息中心"], "kept units with the heads above them");
+
+        let rows = rows();
+        let mut by_unit = rows.clone();
+        by_unit[0].department = "第一中学";
+        let q = ListQuery { department: Some("教育局".into()), ..Default::default() };
+        let school = vec![u(1, "教育局", None), u(2, "第一中学", Some(1))];
+        let hits = select_within(by_unit.clone(), &q, &school).matched;
+        assert_eq!(hits, select(rows, &q).matched, "the unit's project counts under its head");
+        assert_eq!(select(by_unit, &q).matched + 1, hits, "without the tree: exact name only");
     }
 }

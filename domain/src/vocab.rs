@@ -107,6 +107,18 @@ value_set! {
 }
 
 value_set! {
+    /// What a project still owes in the 待办 view (`crate::todo`).
+    pub enum TodoKind {
+        /// A phase that is due (目标申报, or a phase whose deadline is set) and not yet submitted.
+        NotSubmitted = ("not_submitted", "未提交"),
+        /// Returned by the finance bureau and not yet submitted again.
+        Returned = ("returned", "退回未重报"),
+        /// Still owed after the phase's deadline.
+        Overdue = ("overdue", "已逾期"),
+    }
+}
+
+value_set! {
     /// A part of a project's yearly cycle; each has its own status.
     pub enum Phase {
         /// 目标申报 (with 财政审核).
@@ -397,6 +409,12 @@ value_set! {
         Role = ("role", "角色"),
         Department = ("department", "所属部门"),
         Active = ("active", "账号状态"),
+        DeclarationDeadline = ("declaration_deadline", "申报截止"),
+        MonitoringDeadline = ("monitoring_deadline", "监控截止"),
+        SelfEvaluationDeadline = ("self_evaluation_deadline", "自评截止"),
+        // 项目
+        ProjectName = ("project_name", "项目名称"),
+        CopiedFrom = ("copied_from", "复制自"),
     }
 }
 

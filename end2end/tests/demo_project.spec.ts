@@ -1,17 +1,19 @@
-import { test, expect, Page } from '@playwright/test';
-import { signIn, FINANCE } from './helpers';
-
-// Fails the test on any uncaught error in the page (a WASM panic shows up here).
-function collectErrors(page: Page): Error[] {
-  const errors: Error[] = [];
-  page.on('pageerror', (e) => errors.push(e));
-  return errors;
-}
+import { test, expect } from '@playwright/test';
+import { signIn, FINANCE, collectErrors } from './helpers';
 
 test('signing in: a wrong password is refused in Chinese, the right one opens the project list', async ({ page }) => {
   const errors = collectErrors(page);
-  await page.goto('/');
-  await expect(page.getByText('请先登录')).toBeVisible();
+  // An anonymous visitor is sent to the login page and, once signed in, back to the page asked for.
+  await page.goto('/projects/1');
+  await expect(page).toHaveURL(/\/login\?next=%2Fprojects%2F1$/);
+  await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('用户名').fill('akqi');
+  await page.getByLabel('密码').fill('jixiao-akqi-2021');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/projects\/1$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('政府网站维护费及业务经费');
+  await page.getByRole('button', { name: '退出' }).click();
+  await expect(page).toHaveURL(/\/login$/);
   await page.goto('/login');
   await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'true');
   await page.getByLabel('用户名').fill('akqi');
@@ -31,7 +33,7 @@ test('the project list links to the demo project, which hydrates', async ({ page
   await page.goto('/');
   await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.getByRole('heading', { name: '项目支出绩效目标' })).toBeVisible();
-  await page.getByRole('link', { name: '政府网站维护费及业务经费' }).click();
+  await page.getByTestId('project-list').getByRole('link', { name: '政府网站维护费及业务经费' }).click();
   await expect(page).toHaveURL(/\/projects\/1$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('政府网站维护费及业务经费');
   await expect(page.locator('table.indicators').getByRole('cell', { name: '维护网站数量' })).toBeVisible();

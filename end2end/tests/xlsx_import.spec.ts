@@ -1,17 +1,11 @@
 import { test, expect, Page } from '@playwright/test';
 import * as path from 'node:path';
-import { signIn, DEPT, FINANCE } from './helpers';
+import { signIn, DEPT, FINANCE, collectErrors } from './helpers';
 
 // Runs after workflow.spec.ts (which approves the demo targets) and before year_cycle.spec.ts,
 // which fills the same project through the forms: this journey undoes its import at the end.
 
 const fixture = (name: string) => path.resolve(__dirname, '../fixtures', name);
-
-function collectErrors(page: Page): Error[] {
-  const errors: Error[] = [];
-  page.on('pageerror', (e) => errors.push(e));
-  return errors;
-}
 
 async function openImports(page: Page) {
   await page.goto('/imports');

@@ -1,21 +1,13 @@
 import { test, expect, Page, Locator } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { signIn, DEPT, FINANCE } from './helpers';
-
-export const ADMIN = { username: 'admin', password: 'jixiao-admin-2021' };
+import { signIn, DEPT, FINANCE, collectErrors, ADMIN } from './helpers';
 
 // The documented self-evaluation of the demo project (docs/examples): its actuals score 97.68.
 type Entry = { name: string; actual?: string; grade?: string; score?: string; explanation?: string };
 const example: { funds: { budget: string; executed: string }; indicators: Entry[] } = JSON.parse(
   fs.readFileSync(path.resolve(__dirname, '../../docs/examples/self-evaluation.json'), 'utf8'),
 );
-
-function collectErrors(page: Page): Error[] {
-  const errors: Error[] = [];
-  page.on('pageerror', (e) => errors.push(e));
-  return errors;
-}
 
 async function openDemo(page: Page) {
   await page.goto('/projects/1');

@@ -1,16 +1,10 @@
 import { test, expect, Page } from '@playwright/test';
-import { signIn, FINANCE } from './helpers';
+import { signIn, FINANCE, collectErrors } from './helpers';
 
 // Runs last (after year_cycle.spec.ts has filled the demo project's actuals): the charts drawn
 // against the targets on the project page and on the department and county overviews, their data
 // tables, the document downloads, and a forged county download refused. Screenshots are saved
 // under test-results/.
-
-function collectErrors(page: Page): Error[] {
-  const errors: Error[] = [];
-  page.on('pageerror', (e) => errors.push(e));
-  return errors;
-}
 
 async function download(page: Page, testId: string): Promise<string> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);

@@ -9,6 +9,7 @@ mod m20260103_000001_cycle;
 mod m20260104_000001_vocabulary;
 mod m20260105_000001_imports;
 mod m20260106_000001_project_score;
+mod m20260107_000001_phase_deadline;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260104_000001_vocabulary::Migration),
             Box::new(m20260105_000001_imports::Migration),
             Box::new(m20260106_000001_project_score::Migration),
+            Box::new(m20260107_000001_phase_deadline::Migration),
         ]
     }
 }

@@ -20,6 +20,8 @@ pub struct YearView {
     pub id: i32,
     pub year: i32,
     pub profile: ScoringProfile,
+    /// 申报截止, 监控截止, 自评截止 (the 待办 view measures against them).
+    pub deadlines: domain::todo::Deadlines,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +63,24 @@ pub async fn set_scoring_profile(fiscal_year_id: i32, profile: ScoringProfile) -
     let (user, _) = super::ssr::require_user().await?;
     let db = super::ssr::db()?;
     db::admin::set_scoring_profile(&db, &user, fiscal_year_id, profile).await?;
+    Ok(())
+}
+
+/// Sets a fiscal year's 申报截止, 监控截止 and 自评截止 from the date fields' text (`2021-06-30`;
+/// empty clears one). All or nothing.
+#[server]
+pub async fn set_deadlines(
+    fiscal_year_id: i32,
+    declaration: String,
+    monitoring: String,
+    self_evaluation: String,
+) -> Result<(), AppError> {
+    let (user, _) = super::ssr::require_user().await?;
+    let db = super::ssr::db()?;
+    use domain::vocab::Phase;
+    let texts =
+        [(Phase::Declaration, declaration), (Phase::Monitoring, monitoring), (Phase::SelfEvaluation, self_evaluation)];
+    db::admin::set_deadlines(&db, &user, fiscal_year_id, &texts).await?;
     Ok(())
 }
 
@@ -106,6 +126,7 @@ pub mod ssr {
 
     pub async fn view(db: &DatabaseConnection) -> Result<AdminView, AppError> {
         let years = db::store::directory::fiscal_years(db).await?;
+        let deadlines = db::store::directory::deadlines(db).await?;
         let departments = db::store::directory::departments(db).await?;
         let users = db::store::users::all(db).await?;
         let dept_name =
@@ -113,7 +134,12 @@ pub mod ssr {
         Ok(AdminView {
             years: years
                 .into_iter()
-                .map(|y| YearView { id: y.id, year: y.year, profile: y.scoring_profile.0 })
+                .map(|y| YearView {
+                    id: y.id,
+                    year: y.year,
+                    profile: y.scoring_profile.0,
+                    deadlines: deadlines.get(&y.id).copied().unwrap_or_default(),
+                })
                 .collect(),
             departments: departments
                 .iter()

@@ -34,6 +34,15 @@ pub async fn save_indicator(
     Ok(())
 }
 
+/// 复制到下一年度: copies the project (header, funds, goals, indicators) into the next fiscal year
+/// as a new draft; returns the new project's id.
+#[server]
+pub async fn copy_project(project_id: i32) -> Result<i32, AppError> {
+    let (user, _) = super::ssr::require_user().await?;
+    let db = super::ssr::db()?;
+    Ok(db::cycle::carry_over::copy_to_next_year(&db, &user, project_id).await?)
+}
+
 /// Proposes a mid-year 调整 of one indicator's approved target (and weight), with the reason.
 #[server]
 pub async fn propose_adjustment(

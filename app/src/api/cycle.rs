@@ -37,6 +37,9 @@ pub struct Permissions {
     pub decide_adjustment: bool,
     pub rescore: bool,
     pub comment: bool,
+    /// The next fiscal year, when the user may copy this project into it (复制到下一年度): they
+    /// may declare its targets, the year is open and holds no project of the same name.
+    pub copy_to_year: Option<i32>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,6 +154,14 @@ pub mod ssr {
         }
     }
 
+    /// The fiscal year after `p`'s, when it is open and holds no project of `p`'s name and department.
+    async fn next_open_year(db: &DatabaseConnection, p: &project::Model) -> Result<Option<i32>, AppError> {
+        let Some(year) = db::store::directory::fiscal_year(db, p.fiscal_year_id).await? else { return Ok(None) };
+        let Some(next) = db::store::directory::fiscal_year_by_year(db, year.year + 1).await? else { return Ok(None) };
+        let taken = db::store::projects::find_by_name(db, p.department_id, next.id, &p.name).await?.is_some();
+        Ok((!taken).then_some(next.year))
+    }
+
     /// The cycle of project `p`, whose phases are in `states`, as `actor` sees it.
     pub async fn cycle(
         db: &DatabaseConnection,
@@ -178,6 +189,11 @@ pub mod ssr {
             decide_adjustment: can_decide_adjustment(actor).is_ok(),
             rescore: can_rescore(actor, status(Phase::SelfEvaluation)).is_ok(),
             comment: can_read(actor, dept),
+            copy_to_year: if can_edit(actor, dept, Phase::Declaration, domain::workflow::Status::Draft) {
+                next_open_year(db, p).await?
+            } else {
+                None
+            },
         };
         let indicators = db::store::projects::indicators(db, project_id).await?;
         let monitoring = db::store::monitoring::of_project(db, project_id).await?;

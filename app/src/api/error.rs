@@ -100,7 +100,9 @@ impl AppError {
             | Invalid::AboveMax { field, .. }
             | Invalid::Unreadable { field, .. }
             | Invalid::Duplicate { field, .. }
-            | Invalid::UnknownReference { field } => Some(*field),
+            | Invalid::UnknownReference { field }
+            | Invalid::NotADate { field, .. }
+            | Invalid::DateOutsideYear { field, .. } => Some(*field),
             Invalid::Placeholder { .. } => Some(Field::TargetText),
             Invalid::UsernameCharacters => Some(Field::Username),
             Invalid::WeakPassword => Some(Field::Password),

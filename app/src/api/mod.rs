@@ -11,6 +11,7 @@ pub mod imports;
 pub mod projects;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod todo;
 pub mod workflow;
 
 pub use admin::*;
@@ -21,4 +22,5 @@ pub use cycle::*;
 pub use error::AppError;
 pub use imports::*;
 pub use projects::*;
+pub use todo::*;
 pub use workflow::*;

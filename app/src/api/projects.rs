@@ -2,7 +2,7 @@
 //! projects; finance reviewers and administrators see all (`domain::workflow::can_read`).
 
 use super::AppError;
-use domain::listing::{ListQuery, Listed, Selection};
+use domain::listing::{ListQuery, Listed, Selection, UnitOption};
 use domain::vocab::{Grade, Phase, Status};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
@@ -61,9 +61,12 @@ impl Listed for ProjectSummary {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProjectPage {
     pub selection: Selection<ProjectSummary>,
-    /// The years and departments of the projects the user may see, for the filter form.
+    /// The years of the projects the user may see, for the filter form, and their departments
+    /// as a tree (each 主管部门 above its 预算单位; a department user gets their own only).
     pub years: Vec<i32>,
-    pub departments: Vec<String>,
+    pub departments: Vec<UnitOption>,
+    /// A department user's 待办 (their home page), of the year filtered on or the newest.
+    pub todo: Option<super::TodoView>,
 }
 
 /// A project's header block as its 绩效目标表 shows it, with everything its page needs.
@@ -99,12 +102,26 @@ pub async fn list_projects(#[server(default)] query: ListQuery) -> Result<Projec
     let mut phases = db::store::phases::of_projects(&db, &ids).await?;
     let projects: Vec<_> = rows.iter().map(|r| r.project.clone()).collect();
     let scores = db::scores::of_projects(&db, &projects).await?;
-    let mut years: Vec<i32> = rows.iter().map(|r| r.year).collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
-    let mut departments: Vec<String> = rows.iter().map(|r| r.department.clone()).collect();
-    departments.sort();
-    departments.dedup();
+    let (years, todo_year) = super::todo::ssr::pick_year(&rows, query.year);
+    let todo = if actor.role == domain::vocab::Role::Department {
+        let of_year: Vec<_> = rows.iter().filter(|r| Some(r.year) == todo_year).collect();
+        let deadlines = db::store::directory::deadlines(&db).await?;
+        let today = super::todo::ssr::beijing_today();
+        Some(super::todo::ssr::build(&of_year, &phases, &deadlines, (years.clone(), todo_year), today))
+    } else {
+        None
+    };
+    let units: Vec<domain::listing::Unit> = db::store::directory::departments(&db)
+        .await?
+        .into_iter()
+        .map(|d| domain::listing::Unit { id: d.id, name: d.name, parent_id: d.parent_id })
+        .collect();
+    let visible: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.department.as_str()).collect();
+    let departments = if actor.role == domain::vocab::Role::Department {
+        visible.iter().map(|name| UnitOption { name: (*name).to_owned(), depth: 0 }).collect()
+    } else {
+        domain::listing::tree_order(&units, |u| visible.contains(u.name.as_str()))
+    };
     let summaries: Vec<ProjectSummary> = rows
         .into_iter()
         .map(|row| {
@@ -112,7 +129,7 @@ pub async fn list_projects(#[server(default)] query: ListQuery) -> Result<Projec
             ssr::summary(row, &phases.remove(&id).unwrap_or_default(), scores.get(&id))
         })
         .collect();
-    Ok(ProjectPage { selection: domain::listing::select(summaries, &query), years, departments })
+    Ok(ProjectPage { selection: domain::listing::select_within(summaries, &query, &units), years, departments, todo })
 }
 
 /// `None` when there is no such project; a refusal for another department's project.

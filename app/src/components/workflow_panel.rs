@@ -1,4 +1,4 @@
-use crate::api::{PhaseView, TransitionPhase};
+use crate::api::{CopyProject, PhaseView, TransitionPhase};
 use crate::components::{use_project_state, AuditTable};
 use domain::vocab::ActionKind;
 use leptos::prelude::*;
@@ -32,8 +32,45 @@ pub fn WorkflowPanel() -> impl IntoView {
             <div class="phases">
                 {move || state.phases.get().into_iter().map(|p| view! { <PhaseCard project_id phase=p transition/> }).collect_view()}
             </div>
+            <CopyToNextYear/>
         </section>
     }.into_any()
+}
+
+/// 复制到下一年度: a new draft of this project in the next fiscal year, opened once copied.
+#[component]
+fn CopyToNextYear() -> impl IntoView {
+    let state = use_project_state();
+    let project_id = state.project_id;
+    let copy = ServerAction::<CopyProject>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = copy.value().get() {
+            // A full load: the new project's page state is built afresh.
+            #[cfg(feature = "hydrate")]
+            {
+                let _ = window().location().set_href(&format!("/projects/{id}"));
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = id;
+        }
+    });
+    move || {
+        state.cycle.get().permissions.copy_to_year.map(|year| {
+            view! {
+                <div class="copy-project">
+                    <button class="btn btn-secondary" disabled=move || copy.pending().get()
+                        on:click=move |_| { copy.dispatch(CopyProject { project_id }); }>
+                        {format!("复制到{year}年度")}
+                    </button>
+                    <span class="muted">"以本项目的指标和目标为起点，新建下一年度的草稿项目。"</span>
+                    {move || match copy.value().get() {
+                        Some(Err(e)) => Some(view! { <p class="notice notice-error" role="alert">{e.message()}</p> }),
+                        _ => None,
+                    }}
+                </div>
+            }
+        })
+    }
 }
 
 /// 操作记录: the project's audit trail (newest first), reloaded with the page state, and its CSV

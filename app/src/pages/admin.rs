@@ -1,9 +1,10 @@
 use crate::api::{
     get_admin, AdminView, AppError, CreateAccount, CreateDepartment, CreateFiscalYear, DepartmentView,
-    SetAccountActive, SetScoringProfile, UserView, YearView,
+    SetAccountActive, SetDeadlines, SetScoringProfile, UserView, YearView,
 };
 use crate::components::{non_blank as opt, AuditTable, ChoiceCell, ErrorNotice, FormErrors, SaveStatus, TextCell};
-use domain::vocab::{Field, Role, ScoringProfile};
+use domain::todo::deadline_field;
+use domain::vocab::{Field, Phase, Role, ScoringProfile};
 use leptos::prelude::*;
 
 /// 系统管理 (系统管理员 only; others get the server's refusal): fiscal years and their scoring
@@ -54,38 +55,22 @@ fn AdminSections(view: AdminView, reload: impl Fn() + Copy + Send + Sync + 'stat
     }
 }
 
-/// 年度与评分方案: each fiscal year's scoring profile, and a new year.
+/// 年度与评分方案: each fiscal year's scoring profile and deadlines, and a new year.
 #[component]
 fn YearsSection(years: Vec<YearView>, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
-    let set_profile = ServerAction::<SetScoringProfile>::new();
     let create_year = ServerAction::<CreateFiscalYear>::new();
-    reload_after(set_profile.value().into(), reload);
     reload_after(create_year.value().into(), reload);
     let errors = FormErrors::of(create_year);
     let new_year = RwSignal::new(String::new());
     let new_year_profile = RwSignal::new(Some(ScoringProfile::National));
-    let rows = years
-        .into_iter()
-        .map(|y| {
-            let choice = RwSignal::new(Some(y.profile));
-            view! {
-                <tr data-year=y.year>
-                    <td>{y.year}</td>
-                    <td><ChoiceCell value=choice label="评分方案" none="—"/></td>
-                    <td><button class="btn" on:click=move |_| {
-                        if let Some(profile) = choice.get_untracked() {
-                            set_profile.dispatch(SetScoringProfile { fiscal_year_id: y.id, profile });
-                        }
-                    }>"保存"</button></td>
-                </tr>
-            }
-        })
-        .collect_view();
+    let rows = years.into_iter().map(|y| view! { <YearRow year=y reload/> }).collect_view();
     view! {
         <section class="card" id="years">
-            <div class="card-head"><h2>"年度与评分方案"</h2>
-                <SaveStatus value=set_profile.value() pending=set_profile.pending()/></div>
-            <table class="data-table"><thead><tr><th>"年度"</th><th>"评分方案"</th><th></th></tr></thead>
+            <div class="card-head"><h2>"年度、评分方案与截止日期"</h2></div>
+            <p class="hint">"截止日期用于“待办”：逾期未提交的项目标为已逾期。留空表示不设截止日期。"</p>
+            <table class="data-table"><thead><tr><th>"年度"</th><th>"评分方案"</th>
+                {Phase::ALL.iter().map(|p| view! { <th>{deadline_field(*p).label()}</th> }).collect_view()}
+                <th></th></tr></thead>
                 <tbody>{rows}</tbody></table>
             <form class="form inline-form" on:submit=move |ev| {
                 ev.prevent_default();
@@ -101,6 +86,58 @@ fn YearsSection(years: Vec<YearView>, reload: impl Fn() + Copy + Send + Sync + '
                     <SaveStatus value=create_year.value() pending=create_year.pending() ok_text="已新增"/></div>
             </form>
         </section>
+    }
+}
+
+/// One fiscal year: its scoring profile and its three deadlines, saved with one button (each
+/// server call only when its part changed).
+#[component]
+fn YearRow(year: YearView, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let set_profile = ServerAction::<SetScoringProfile>::new();
+    let set_deadlines = ServerAction::<SetDeadlines>::new();
+    reload_after(set_profile.value().into(), reload);
+    reload_after(set_deadlines.value().into(), reload);
+    let errors = FormErrors::of(set_deadlines);
+    let choice = RwSignal::new(Some(year.profile));
+    let text = |d: Option<domain::todo::NaiveDate>| d.map(domain::todo::date_text).unwrap_or_default();
+    const PHASES: [Phase; 3] = [Phase::Declaration, Phase::Monitoring, Phase::SelfEvaluation];
+    let dates = PHASES.map(|p| RwSignal::new(text(year.deadlines.of(p))));
+    let stored = PHASES.map(|p| text(year.deadlines.of(p)));
+    let date_cells = PHASES
+        .iter()
+        .zip(dates)
+        .map(|(p, value)| {
+            let field = deadline_field(*p);
+            view! {
+                <td>
+                    <input type="date" class="cell" aria-label=format!("{}年{}", year.year, field.label())
+                        aria-invalid=move || errors.message(field).map(|_| "true")
+                        prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+                    {move || errors.message(field).map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
+                </td>
+            }
+        })
+        .collect_view();
+    let id = year.id;
+    let profile = year.profile;
+    let save = move |_| {
+        if let Some(p) = choice.get_untracked().filter(|p| *p != profile) {
+            set_profile.dispatch(SetScoringProfile { fiscal_year_id: id, profile: p });
+        }
+        let [declaration, monitoring, self_evaluation] = dates.map(|d| d.get_untracked());
+        if [&declaration, &monitoring, &self_evaluation] != [&stored[0], &stored[1], &stored[2]] {
+            set_deadlines.dispatch(SetDeadlines { fiscal_year_id: id, declaration, monitoring, self_evaluation });
+        }
+    };
+    view! {
+        <tr data-year=year.year>
+            <td>{year.year}</td>
+            <td><ChoiceCell value=choice label="评分方案" none="—"/></td>
+            {date_cells}
+            <td><button class="btn" on:click=save>"保存"</button>" "
+                <SaveStatus value=set_profile.value() pending=set_profile.pending()/>
+                <SaveStatus value=set_deadlines.value() pending=set_deadlines.pending()/></td>
+        </tr>
     }
 }
 

@@ -5,13 +5,13 @@ use leptos::prelude::*;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
-    // After a successful login, load the project list afresh (the header shows the new user).
+    // `?next=` is the page the visitor asked for before signing in (`ErrorNotice`).
+    let next = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| domain::workflow::after_login(q.get("next").as_deref()).to_owned());
+    // After a successful login, load that page afresh (the header shows the new user).
     Effect::new(move |_| {
         if let Some(Ok(_)) = login.value().get() {
-            #[cfg(feature = "hydrate")]
-            {
-                let _ = leptos::prelude::window().location().set_href("/");
-            }
+            go_to(&next);
         }
     });
     let error = move || match login.value().get() {
@@ -38,4 +38,14 @@ pub fn LoginPage() -> impl IntoView {
             </ActionForm>
         </section>
     }
+}
+
+/// A full page load of `href` (the browser only).
+fn go_to(href: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = leptos::prelude::window().location().set_href(href);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = href;
 }

@@ -7,6 +7,7 @@ mod not_found;
 mod overview;
 mod project;
 mod project_list;
+mod todo;
 
 pub use admin::AdminPage;
 pub use imports::ImportPage;
@@ -15,3 +16,4 @@ pub use not_found::NotFound;
 pub use overview::OverviewPage;
 pub use project::ProjectPage;
 pub use project_list::ProjectList;
+pub use todo::{TodoPage, TodoPanel};

@@ -4,7 +4,8 @@
 
 use crate::api::{list_projects, ProjectPage, ProjectSummary};
 use crate::components::ErrorNotice;
-use domain::listing::{DepartmentTotal, ListQuery};
+use crate::pages::TodoPanel;
+use domain::listing::{DepartmentTotal, ListQuery, UnitOption};
 use domain::money::format_wan;
 use domain::vocab::{Grade, Phase, SortColumn, Status};
 use leptos::prelude::*;
@@ -35,9 +36,10 @@ pub fn ProjectList() -> impl IntoView {
 
 #[component]
 fn Listing(page: ProjectPage, query: ListQuery) -> impl IntoView {
-    let ProjectPage { selection, years, departments } = page;
+    let ProjectPage { selection, years, departments, todo } = page;
     let many_departments = selection.departments.len() > 1;
     view! {
+        {todo.map(|view| view! { <TodoPanel view/> })}
         <Filters query=query.clone() years departments/>
         {if selection.rows.is_empty() {
             view! {
@@ -57,7 +59,7 @@ fn Listing(page: ProjectPage, query: ListQuery) -> impl IntoView {
 
 /// The filter form: a plain GET form, so the filters land in the URL.
 #[component]
-fn Filters(query: ListQuery, years: Vec<i32>, departments: Vec<String>) -> impl IntoView {
+fn Filters(query: ListQuery, years: Vec<i32>, departments: Vec<UnitOption>) -> impl IntoView {
     let q = query;
     let sort = q.sort.map(|c| c.key());
     view! {
@@ -74,8 +76,10 @@ fn Filters(query: ListQuery, years: Vec<i32>, departments: Vec<String>) -> impl 
                 <select name="department">
                     <option value="">"全部"</option>
                     {departments.into_iter().map(|d| {
-                        let selected = q.department.as_deref() == Some(d.as_str());
-                        view! { <option value=d.clone() selected=selected>{d.clone()}</option> }
+                        let selected = q.department.as_deref() == Some(d.name.as_str());
+                        // A 主管部门 includes the units indented under it.
+                        let label = format!("{}{}", "\u{3000}".repeat(d.depth), d.name);
+                        view! { <option value=d.name selected=selected>{label}</option> }
                     }).collect_view()}
                 </select>
             </label>

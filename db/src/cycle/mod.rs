@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod adjustment;
+pub mod carry_over;
 pub mod comments;
 pub mod declaration;
 pub mod evaluation;

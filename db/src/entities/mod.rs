@@ -8,6 +8,7 @@ pub mod import_record;
 pub mod indicator;
 pub mod indicator_comment;
 pub mod monitoring_entry;
+pub mod phase_deadline;
 pub mod project;
 pub mod project_phase;
 pub mod project_score;

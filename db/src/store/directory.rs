@@ -1,9 +1,11 @@
-//! Departments (with their 主管部门) and fiscal years (with their scoring profile).
+//! Departments (with their 主管部门) and fiscal years (with their scoring profile and deadlines).
 
-use crate::entities::{department, fiscal_year};
+use crate::entities::{department, fiscal_year, phase_deadline};
 use crate::Key;
+use domain::todo::Deadlines;
 use domain::vocab::ScoringProfile;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
+use std::collections::HashMap;
 
 pub async fn department(conn: &impl ConnectionTrait, id: i32) -> Result<Option<department::Model>, DbErr> {
     department::Entity::find_by_id(id).one(conn).await
@@ -67,4 +69,26 @@ pub async fn profile_of_project(conn: &impl ConnectionTrait, project_id: i32) ->
         None => None,
     };
     Ok(year.map_or(ScoringProfile::National, |y| y.scoring_profile.0))
+}
+
+/// The deadlines of every fiscal year, by fiscal year id (years without any are absent).
+pub async fn deadlines(conn: &impl ConnectionTrait) -> Result<HashMap<i32, Deadlines>, DbErr> {
+    let mut out: HashMap<i32, Deadlines> = HashMap::new();
+    for row in phase_deadline::Entity::find().all(conn).await? {
+        out.entry(row.fiscal_year_id).or_default().set(row.phase.0, Some(row.due_on));
+    }
+    Ok(out)
+}
+
+/// The deadline row of one fiscal year's phase.
+pub async fn deadline(
+    conn: &impl ConnectionTrait,
+    fiscal_year_id: i32,
+    phase: domain::vocab::Phase,
+) -> Result<Option<phase_deadline::Model>, DbErr> {
+    phase_deadline::Entity::find()
+        .filter(phase_deadline::Column::FiscalYearId.eq(fiscal_year_id))
+        .filter(phase_deadline::Column::Phase.eq(Key(phase)))
+        .one(conn)
+        .await
 }

@@ -2,7 +2,7 @@
 
 use crate::entities::{department, fiscal_year, indicator, project};
 use crate::{Amount, Key};
-use domain::vocab::IndicatorNature;
+use domain::vocab::{Basis, IndicatorNature};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -141,6 +141,8 @@ pub struct NewIndicator {
     pub direction: Option<IndicatorNature>,
     /// ★ 核心指标.
     pub core: bool,
+    /// 取值依据, when known (a copied project keeps it).
+    pub basis: Option<Basis>,
 }
 
 /// The target as the value grammar reads it, as stored in `indicator.target_parsed` (JSON).
@@ -216,7 +218,7 @@ pub async fn insert(
             target_parsed: Set(Some(parsed_target_json(&ind.level2, &ind.name, ind.direction, &ind.target_text))),
             weight: Set(ind.weight.map(Amount)),
             direction: Set(ind.direction.map(Key)),
-            basis: Set(None),
+            basis: Set(ind.basis.map(Key)),
             core: Set(ind.core),
             ..Default::default()
         }

@@ -101,6 +101,26 @@ impl LoginThrottle {
     }
 }
 
+/// Where to go after signing in: `next` when it is a path of this site (`/projects/1?x=1`), else
+/// the project list. A full address or a protocol-relative `//host` is never followed.
+pub fn after_login(next: Option<&str>) -> &str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains(['\r', '\n']) => {
+            n
+        }
+        _ => "/",
+    }
+}
+
+/// The login page, returning to `path_and_query` after signing in (the page a visitor asked for
+/// without being signed in).
+pub fn login_href(path_and_query: &str) -> String {
+    if after_login(Some(path_and_query)) == "/" || path_and_query.starts_with("/login") {
+        return "/login".to_owned();
+    }
+    format!("/login?next={}", form_urlencoded::byte_serialize(path_and_query.as_bytes()).collect::<String>())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +206,19 @@ mod tests {
         }
         let _ = t.check("x", "y", t0() + Duration::minutes(16));
         assert!(t.failures.is_empty(), "expired entries are dropped");
+    }
+
+    #[test]
+    fn only_paths_of_this_site_are_followed_after_signing_in() {
+        assert_eq!(after_login(Some("/projects/1?x=1")), "/projects/1?x=1");
+        for bad in ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "", "/a\r\nb"]
+        {
+            assert_eq!(after_login(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(after_login(None), "/");
+        assert_eq!(login_href("/todo?year=2021"), "/login?next=%2Ftodo%3Fyear%3D2021");
+        assert_eq!(login_href("/"), "/login");
+        assert_eq!(login_href("/login?next=%2F"), "/login");
+        assert_eq!(login_href("//evil.example"), "/login");
     }
 }

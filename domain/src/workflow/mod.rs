@@ -31,7 +31,9 @@ pub use content::{
     Likelihood, MonitoringRow, MAX_COMMENT_CHARS,
 };
 pub use error::{beijing_hh_mm, Denial, LoginRefusal, Refusal};
-pub use login::{LoginThrottle, MAX_PER_ACCOUNT, MAX_PER_ADDRESS, MAX_PER_PAIR, WINDOW_MINUTES};
+pub use login::{
+    after_login, login_href, LoginThrottle, MAX_PER_ACCOUNT, MAX_PER_ADDRESS, MAX_PER_PAIR, WINDOW_MINUTES,
+};
 pub use model::{Action, ActionKind, Actor, Phase, Role, Roles, Status, SubmitCheck};
 pub use rules::{
     allowed_actions, can_administer, can_edit, can_read, phase_available, require_admin, transition, validate_reason,
