@@ -55,6 +55,18 @@ impl TestDb {
         Ok(TestDb { db, url: base, cleanup: Cleanup::Schema(schema) })
     }
 
+    /// Another pool on the same database (file or schema), as a second server instance has.
+    pub async fn another_pool(&self) -> Result<DatabaseConnection, DbErr> {
+        match &self.cleanup {
+            Cleanup::File(_) => connect(&self.url).await,
+            Cleanup::Schema(schema) => {
+                let mut opts = ConnectOptions::new(self.url.clone());
+                opts.set_schema_search_path(schema.clone()).sqlx_logging(false).max_connections(4);
+                Database::connect(opts).await
+            }
+        }
+    }
+
     /// Closes the connection and removes the file or schema.
     pub async fn cleanup(self) -> Result<(), DbErr> {
         self.db.close().await?;

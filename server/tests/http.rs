@@ -334,6 +334,59 @@ async fn todo_lists_overdue_projects_in_each_users_scope() {
     app.db.cleanup().await.unwrap();
 }
 
+/// Two server instances on one PostgreSQL database (the multi-instance deployment), each with its
+/// own pool and router: a session opened on one is honoured by the other, a write through one is
+/// what the other serves, and the same stale write sent to both lands once (the other answers 409).
+#[tokio::test]
+async fn two_instances_share_one_postgres() {
+    let a = demo_app_on(TestDb::postgres().await.unwrap()).await;
+    let b_pool = a.db.another_pool().await.unwrap();
+    let b = jixiao::web::router(b_pool.clone(), "target/site");
+    let via_b = |req: Request<Body>| {
+        let b = b.clone();
+        async move {
+            let res = b.oneshot(req).await.unwrap();
+            let status = res.status();
+            let bytes = axum::body::to_bytes(res.into_body(), 10 << 20).await.unwrap();
+            (status, String::from_utf8(bytes.to_vec()).unwrap())
+        }
+    };
+    let post = |name: &str, body: &str, cookie: &str| {
+        Request::post(server_fn_path(name))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie)
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    };
+    let dept = login(&a, "akqi", "jixiao-akqi-2021").await;
+    let page = Request::get("/projects/1").header("accept", "text/html").header(header::COOKIE, &dept);
+    let (status, body) = via_b(page.body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "the session opened on A is valid on B");
+    assert!(body.contains("维护网站数量"));
+
+    // A comment written through B is on A's page.
+    let (status, body) = via_b(post("add_comment", "indicator_id=1&body=实例乙写入的意见", &dept)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(get(&a, "/projects/1", Some(&dept)).await.body.contains("实例乙写入的意见"));
+
+    // The same submit, with the same expected version, sent to both at once: one lands.
+    let submit = "project_id=1&phase=declaration&action=submit&expected_version=0";
+    let (on_a, on_b) =
+        tokio::join!(call(&a, "transition_phase", submit, Some(&dept)), via_b(post("transition_phase", submit, &dept)));
+    let mut statuses = [on_a.status, on_b.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "A: {} B: {}", on_a.body, on_b.1);
+    let log = db::store::audit::for_project(&a.db.db, 1).await.unwrap();
+    assert_eq!(log.iter().filter(|l| l.field.map(|f| f.0) == Some(domain::vocab::Field::Status)).count(), 1);
+
+    // Signing out on B ends the session on A too.
+    let (status, _) = via_b(post("logout", "", &dept)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(get(&a, "/", Some(&dept)).await.status, StatusCode::FOUND);
+    b_pool.close().await.unwrap();
+    a.db.cleanup().await.unwrap();
+}
+
 #[tokio::test]
 async fn logout_ends_the_session() {
     let app = demo_app().await;
