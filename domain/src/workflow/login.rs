@@ -105,7 +105,13 @@ impl LoginThrottle {
 /// the project list. A full address or a protocol-relative `//host` is never followed.
 pub fn after_login(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains(['\r', '\n']) => {
+        // Browsers drop tabs and line breaks from addresses and read `\` as `/`, so `/<tab>/host`
+        // or `/\host` would leave the site: only a plain path is followed.
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\') =>
+        {
             n
         }
         _ => "/",
@@ -211,8 +217,17 @@ mod tests {
     #[test]
     fn only_paths_of_this_site_are_followed_after_signing_in() {
         assert_eq!(after_login(Some("/projects/1?x=1")), "/projects/1?x=1");
-        for bad in ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "", "/a\r\nb"]
-        {
+        for bad in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "javascript:alert(1)",
+            "",
+            "/a\r\nb",
+        ] {
             assert_eq!(after_login(Some(bad)), "/", "{bad:?}");
         }
         assert_eq!(after_login(None), "/");
