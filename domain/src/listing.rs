@@ -212,8 +212,8 @@ pub struct UnitOption {
 /// only those `keep` accepts and the 主管部门 above them. A unit whose parent is unknown (or
 /// that sits in a loop) is treated as top-level.
 pub fn tree_order(units: &[Unit], keep: impl Fn(&Unit) -> bool) -> Vec<UnitOption> {
-    let known = |id: Option<i32>| id.filter(|p| units.iter().any(|u| u.id == *p));
-    let roots: Vec<&Unit> = units.iter().filter(|u| known(u.parent_id).is_none() || in_loop(units, u)).collect();
+    let unknown = |id: Option<i32>| id.is_none_or(|p| !units.iter().any(|u| u.id == p));
+    let mut roots: Vec<&Unit> = units.iter().filter(|u| unknown(u.parent_id) || in_loop(units, u)).collect();
     fn walk<'a>(
         units: &'a [Unit],
         u: &'a Unit,
@@ -241,7 +241,6 @@ pub fn tree_order(units: &[Unit], keep: impl Fn(&Unit) -> bool) -> Vec<UnitOptio
             false
         }
     }
-    let mut roots = roots;
     roots.sort_by(|a, b| a.name.cmp(&b.name));
     let mut out = Vec::new();
     let mut seen = Vec::new();

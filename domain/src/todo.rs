@@ -111,16 +111,8 @@ pub fn parse_deadline(phase: Phase, text: &str, fiscal_year: i32) -> Result<Opti
     if t.is_empty() {
         return Ok(None);
     }
-    let normal: String = t
-        .chars()
-        .map(|c| match c {
-            '/' | '.' | '年' | '月' => '-',
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            c => c,
-        })
-        .filter(|c| *c != '日')
-        .collect();
-    let date = parse_date(&normal).ok_or_else(|| Invalid::NotADate { field, text: t.chars().take(40).collect() })?;
+    let date =
+        crate::value::read_date(t).ok_or_else(|| Invalid::NotADate { field, text: t.chars().take(40).collect() })?;
     let year = date.year();
     if year != fiscal_year && year != fiscal_year + 1 {
         return Err(Invalid::DateOutsideYear { field, fiscal_year });

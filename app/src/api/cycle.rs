@@ -154,12 +154,13 @@ pub mod ssr {
         }
     }
 
-    /// The fiscal year after `p`'s, when it is open and holds no project of `p`'s name and department.
+    /// The year `p` can be copied into now (`db::cycle::carry_over::next_year`), if any.
     async fn next_open_year(db: &DatabaseConnection, p: &project::Model) -> Result<Option<i32>, AppError> {
-        let Some(year) = db::store::directory::fiscal_year(db, p.fiscal_year_id).await? else { return Ok(None) };
-        let Some(next) = db::store::directory::fiscal_year_by_year(db, year.year + 1).await? else { return Ok(None) };
-        let taken = db::store::projects::find_by_name(db, p.department_id, next.id, &p.name).await?.is_some();
-        Ok((!taken).then_some(next.year))
+        match db::cycle::carry_over::next_year(db, p).await {
+            Ok(year) => Ok(Some(year.year)),
+            Err(db::Error::Invalid(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The cycle of project `p`, whose phases are in `states`, as `actor` sees it.

@@ -102,12 +102,10 @@ pub async fn list_projects(#[server(default)] query: ListQuery) -> Result<Projec
     let mut phases = db::store::phases::of_projects(&db, &ids).await?;
     let projects: Vec<_> = rows.iter().map(|r| r.project.clone()).collect();
     let scores = db::scores::of_projects(&db, &projects).await?;
-    let (years, todo_year) = super::todo::ssr::pick_year(&rows, query.year);
+    let (years, _) = super::todo::ssr::pick_year(&rows, query.year);
     let todo = if actor.role == domain::vocab::Role::Department {
-        let of_year: Vec<_> = rows.iter().filter(|r| Some(r.year) == todo_year).collect();
-        let deadlines = db::store::directory::deadlines(&db).await?;
-        let today = super::todo::ssr::beijing_today();
-        Some(super::todo::ssr::build(&of_year, &phases, &deadlines, (years.clone(), todo_year), today))
+        let today = super::ssr::beijing_today();
+        Some(super::todo::ssr::of_rows(&db, &rows, &phases, query.year, today).await?)
     } else {
         None
     };

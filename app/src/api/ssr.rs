@@ -142,8 +142,17 @@ pub fn number(field: domain::vocab::Field, text: Option<String>) -> Result<Optio
     domain::input::number(field, text.as_deref().unwrap_or("")).map_err(AppError::Invalid)
 }
 
+/// 北京时间 (UTC+8), whatever the server's time zone.
+pub fn beijing_offset() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
 /// 北京时间 "2026-11-26 18:03".
 pub fn beijing(at: chrono::DateTime<chrono::Utc>) -> String {
-    let tz = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+    at.with_timezone(&beijing_offset()).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Today's date in 北京时间.
+pub fn beijing_today() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&beijing_offset()).date_naive()
 }

@@ -28,7 +28,7 @@ pub struct TodoView {
 pub async fn todo_list(#[server(default)] year: Option<i32>) -> Result<TodoView, AppError> {
     let (_, actor) = super::ssr::require_user().await?;
     let db = super::ssr::db()?;
-    ssr::todo(&db, &actor, year, ssr::beijing_today()).await
+    ssr::todo(&db, &actor, year, super::ssr::beijing_today()).await
 }
 
 #[cfg(feature = "ssr")]
@@ -41,11 +41,6 @@ pub mod ssr {
     use domain::todo::{self, Deadlines, NaiveDate, TodoProject};
     use domain::workflow::{can_read, Actor, Status};
     use std::collections::HashMap;
-
-    /// Today's date in China (UTC+8), whatever the server's time zone.
-    pub fn beijing_today() -> NaiveDate {
-        (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-    }
 
     /// The years of `rows`, newest first, and the one to show: `asked` when there are projects
     /// in it, else the newest.
@@ -68,25 +63,28 @@ pub mod ssr {
             .into_iter()
             .filter(|r| can_read(actor, r.project.department_id))
             .collect();
-        let (years, year) = pick_year(&rows, year);
-        let of_year: Vec<&ProjectRow> = rows.iter().filter(|r| Some(r.year) == year).collect();
-        let ids: Vec<i32> = of_year.iter().map(|r| r.project.id).collect();
+        let (_, shown) = pick_year(&rows, year);
+        let ids: Vec<i32> = rows.iter().filter(|r| Some(r.year) == shown).map(|r| r.project.id).collect();
         let phases = db::store::phases::of_projects(db, &ids).await?;
-        let deadlines = db::store::directory::deadlines(db).await?;
-        Ok(build(&of_year, &phases, &deadlines, (years, year), today))
+        of_rows(db, &rows, &phases, year, today).await
     }
 
-    /// The 待办 of `rows` (all of the year shown) from their phases and their year's deadlines.
-    pub fn build(
-        rows: &[&ProjectRow],
+    /// The 待办 of the projects `rows` the user may see, in year `asked` (or the newest), from
+    /// their phases (`phases`, at least those of that year) and that year's deadlines.
+    pub async fn of_rows(
+        db: &DatabaseConnection,
+        rows: &[ProjectRow],
         phases: &HashMap<i32, Vec<PhaseState>>,
-        deadlines: &HashMap<i32, Deadlines>,
-        (years, year): (Vec<i32>, Option<i32>),
+        asked: Option<i32>,
         today: NaiveDate,
-    ) -> TodoView {
-        let deadlines =
-            rows.first().and_then(|r| deadlines.get(&r.project.fiscal_year_id)).copied().unwrap_or_default();
-        let owing = rows
+    ) -> Result<TodoView, AppError> {
+        let (years, year) = pick_year(rows, asked);
+        let of_year: Vec<&ProjectRow> = rows.iter().filter(|r| Some(r.year) == year).collect();
+        let deadlines = match of_year.first() {
+            Some(r) => db::store::directory::deadlines(db).await?.remove(&r.project.fiscal_year_id).unwrap_or_default(),
+            None => Deadlines::default(),
+        };
+        let owing = of_year
             .iter()
             .map(|r| {
                 let states = phases.get(&r.project.id).map(Vec::as_slice).unwrap_or_default();
@@ -100,6 +98,6 @@ pub mod ssr {
             })
             .collect();
         let (groups, total) = todo::group(owing);
-        TodoView { year, years, today, deadlines, projects: rows.len(), groups, total }
+        Ok(TodoView { year, years, today, deadlines, projects: of_year.len(), groups, total })
     }
 }

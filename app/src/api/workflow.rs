@@ -148,9 +148,8 @@ pub mod ssr {
     }
 
     pub fn audit_row(m: audit_log::Model) -> AuditRow {
-        let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
         AuditRow {
-            at: m.at.with_timezone(&beijing).format("%Y-%m-%d %H:%M:%S").to_string(),
+            at: m.at.with_timezone(&crate::api::ssr::beijing_offset()).format("%Y-%m-%d %H:%M:%S").to_string(),
             username: m.username,
             entity: m.entity.0,
             field: m.field.map(|f| f.0),

@@ -8,3 +8,14 @@ pub fn use_hydrated() -> Signal<bool> {
     Effect::new(move |_| hydrated.set(true));
     hydrated.into()
 }
+
+/// A full page load of `href` in the browser (the page's state is built afresh, the header shows
+/// who is signed in now). Nothing on the server.
+pub fn load_page(href: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().set_href(href);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = href;
+}

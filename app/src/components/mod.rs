@@ -23,7 +23,7 @@ pub use declaration_editor::DeclarationEditor;
 pub use error_notice::ErrorNotice;
 pub use evaluation_form::EvaluationForm;
 pub use fields::{CheckCell, ChoiceCell, FormErrors, TextAreaCell, TextCell};
-pub use hydrated::use_hydrated;
+pub use hydrated::{load_page, use_hydrated};
 pub use indicator_table::IndicatorTable;
 pub use monitoring_form::MonitoringForm;
 pub use project_state::{non_blank, phase_open, refresh_on_success, use_project_state, ProjectState, SaveStatus};

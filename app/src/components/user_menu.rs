@@ -8,10 +8,7 @@ pub fn UserMenu() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {
-            #[cfg(feature = "hydrate")]
-            {
-                let _ = leptos::prelude::window().location().set_href("/login");
-            }
+            crate::components::load_page("/login");
         }
     });
     view! {

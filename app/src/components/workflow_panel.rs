@@ -45,13 +45,7 @@ fn CopyToNextYear() -> impl IntoView {
     let copy = ServerAction::<CopyProject>::new();
     Effect::new(move |_| {
         if let Some(Ok(id)) = copy.value().get() {
-            // A full load: the new project's page state is built afresh.
-            #[cfg(feature = "hydrate")]
-            {
-                let _ = window().location().set_href(&format!("/projects/{id}"));
-            }
-            #[cfg(not(feature = "hydrate"))]
-            let _ = id;
+            crate::components::load_page(&format!("/projects/{id}"));
         }
     });
     move || {

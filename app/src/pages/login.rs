@@ -11,7 +11,7 @@ pub fn LoginPage() -> impl IntoView {
     // After a successful login, load that page afresh (the header shows the new user).
     Effect::new(move |_| {
         if let Some(Ok(_)) = login.value().get() {
-            go_to(&next);
+            crate::components::load_page(&next);
         }
     });
     let error = move || match login.value().get() {
@@ -38,14 +38,4 @@ pub fn LoginPage() -> impl IntoView {
             </ActionForm>
         </section>
     }
-}
-
-/// A full page load of `href` (the browser only).
-fn go_to(href: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        let _ = leptos::prelude::window().location().set_href(href);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = href;
 }

@@ -4,7 +4,7 @@
 //! Nothing of last year's cycle (monitoring, actuals, reviews, comments) is copied.
 
 use crate::accounts;
-use crate::entities::{project, user};
+use crate::entities::{fiscal_year, project, user};
 use crate::error::{Error, Result};
 use crate::store::{self, projects::NewIndicator, projects::NewProject};
 use crate::write::{self, Audit, Change};
@@ -12,7 +12,22 @@ use chrono::Utc;
 use domain::input::Invalid;
 use domain::vocab::{AuditAction, EntityKind, Field};
 use domain::workflow::{transition, Action, Phase, Status};
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
+
+/// The fiscal year `source` can be copied into: the one after its own, when the administrator has
+/// opened it and it holds no project of the same name and department (else why not, as `Invalid`).
+pub async fn next_year(conn: &impl ConnectionTrait, source: &project::Model) -> Result<fiscal_year::Model> {
+    let year = store::directory::fiscal_year(conn, source.fiscal_year_id)
+        .await?
+        .ok_or(Error::NotFound(EntityKind::FiscalYear))?;
+    let next = year.year + 1;
+    let target = store::directory::fiscal_year_by_year(conn, next).await?.ok_or(Invalid::YearNotOpen { year: next })?;
+    if store::projects::find_by_name(conn, source.department_id, target.id, &source.name).await?.is_some() {
+        let department = store::directory::department_name(conn, source.department_id).await?.unwrap_or_default();
+        return Err(Invalid::DuplicateProject { year: next, department, project: source.name.clone() }.into());
+    }
+    Ok(target)
+}
 
 /// Copies project `project_id` into the fiscal year after its own; returns the new project's id.
 /// Who may declare the project's targets (its department, or an administrator) may copy it; the
@@ -25,15 +40,9 @@ pub async fn copy_to_next_year(db: &DatabaseConnection, user: &user::Model, proj
     // The same check as editing a draft declaration: scope and role, nothing about the source's state.
     let actor = accounts::actor(user);
     transition(&actor, source.department_id, Phase::Declaration, Status::Draft, &Action::Edit, None)?;
-    let year = store::directory::fiscal_year(&txn, source.fiscal_year_id)
-        .await?
-        .ok_or(Error::NotFound(EntityKind::FiscalYear))?;
-    let next = year.year + 1;
-    let target = store::directory::fiscal_year_by_year(&txn, next).await?.ok_or(Invalid::YearNotOpen { year: next })?;
+    let target = next_year(&txn, &source).await?;
+    let next = target.year;
     let department = store::directory::department_name(&txn, source.department_id).await?.unwrap_or_default();
-    if store::projects::find_by_name(&txn, source.department_id, target.id, &source.name).await?.is_some() {
-        return Err(Invalid::DuplicateProject { year: next, department, project: source.name }.into());
-    }
     let indicators = store::projects::indicators(&txn, project_id).await?;
     let new = NewProject {
         department,
@@ -67,7 +76,7 @@ pub async fn copy_to_next_year(db: &DatabaseConnection, user: &user::Model, proj
         project_id: Some(id),
         action: Some(AuditAction::Create),
     };
-    let from = format!("{}年度项目（编号 {}）", year.year, source.id);
+    let from = format!("{}年度项目（编号 {}）", next - 1, source.id);
     let changes = [
         Change::new(Field::ProjectName, None, Some(&new.name)),
         Change::new(Field::Year, None, Some(&next)),

@@ -20,6 +20,17 @@ pub fn excel_serial_to_date(serial: u32) -> Option<NaiveDate> {
     epoch.checked_add_days(Days::new(serial.into()))
 }
 
+/// A date as users type it — `2021-06-30`, `2021/6/30`, `2021年6月30日`, `2021年6月` (its last
+/// day), full-width digits too — or `None` when the text is no date or an impossible one. The
+/// value grammar's own date reading, without a comparator's meaning.
+pub fn read_date(text: &str) -> Option<NaiveDate> {
+    let (normalised, _) = super::grammar::normalise(text);
+    match date_phrase(&normalised)? {
+        DatePhrase::Dated { date, .. } => Some(date),
+        DatePhrase::NoYear | DatePhrase::Impossible => None,
+    }
+}
+
 /// What a date phrase says.
 #[derive(Debug, PartialEq)]
 pub(crate) enum DatePhrase {

@@ -32,7 +32,7 @@ mod unit;
 mod tests;
 
 pub use compare::{compare_quantities, compare_targets, Comparable, UnitError};
-pub use date::excel_serial_to_date;
+pub use date::{excel_serial_to_date, read_date};
 pub(crate) use parse::clear_value_prefix;
 pub use parse::{parse_actual, parse_actual_with, parse_target, split_glued_value};
 pub use types::{Comparator, Dimension, Flag, Quantity, Target, TargetContext, Unit, ValueKind};
