@@ -3,7 +3,7 @@
 //! Nothing here is compiled into the WASM bundle.
 //!
 //! Layers, each using only the ones before it: `column`, `error` → `entities` → `store` →
-//! `scores` → `write` → `cycle`, `accounts`, `admin`, `import` → `demo`, `generate`.
+//! `scores` → `write` → `cycle`, `accounts`, `admin`, `library`, `import` → `demo`, `generate`.
 
 pub mod accounts;
 pub mod admin;
@@ -14,6 +14,7 @@ pub mod entities;
 pub mod error;
 pub mod generate;
 pub mod import;
+pub mod library;
 pub mod scores;
 pub mod session_store;
 pub mod store;
@@ -68,7 +69,13 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 /// Applies every pending migration, then scores the projects that have no stored score yet
 /// (a database from before scores were stored).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    // The 指标库 is seeded once, when its table is created.
+    let seed_library =
+        Migrator::get_pending_migrations(db).await?.iter().any(|m| m.name() == "m20260108_000001_indicator_library");
     Migrator::up(db, None).await?;
+    if seed_library {
+        library::seed(db).await?;
+    }
     scores::backfill(db).await.map_err(|e| DbErr::Custom(e.to_string()))?;
     Ok(())
 }

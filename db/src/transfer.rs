@@ -7,8 +7,8 @@
 //! transaction, so a failed copy leaves it as it was. The target must hold no data yet.
 
 use crate::entities::{
-    actual_entry, audit_log, department, fiscal_year, import_record, indicator, indicator_comment, monitoring_entry,
-    phase_deadline, project, project_phase, review_score, target_version, target_version_item, user,
+    actual_entry, audit_log, department, fiscal_year, import_record, indicator, indicator_comment, indicator_library,
+    monitoring_entry, phase_deadline, project, project_phase, review_score, target_version, target_version_item, user,
 };
 use sea_orm::{
     AccessMode, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, IntoActiveModel, IsolationLevel,
@@ -106,6 +106,11 @@ pub async fn copy_all(from: &DatabaseConnection, to: &DatabaseConnection) -> Res
         copy_table::<indicator_comment::Entity>(&source, &target).await?,
         copy_table::<audit_log::Entity>(&source, &target).await?,
         copy_table::<import_record::Entity>(&source, &target).await?,
+        {
+            // The target's library is the seed its migration stored; the source's replaces it.
+            indicator_library::Entity::delete_many().exec(&target).await?;
+            copy_table::<indicator_library::Entity>(&source, &target).await?
+        },
     ];
     // Stored scores are derived: computed again in the target rather than copied.
     crate::scores::backfill(&target).await.map_err(|e| match e {

@@ -178,7 +178,7 @@ macro_rules! versioned {
         }
     )*};
 }
-versioned!(indicator, project, project_phase, monitoring_entry, actual_entry, user);
+versioned!(indicator, indicator_library, project, project_phase, monitoring_entry, actual_entry, user);
 
 /// What a write to one versioned row sets: audited fields (column, old → new) and other columns
 /// (bookkeeping such as `updated_at`, derived ones such as the parsed target).

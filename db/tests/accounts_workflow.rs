@@ -402,13 +402,16 @@ async fn indicator_targets_use_optimistic_locking(t: &TestDb) {
     assert_eq!(audit::for_project(&t.db, p).await.unwrap().len(), 4);
 }
 
-/// The deadlines, stored scores, imports, vocabulary, cycle and accounts migrations revert cleanly and
-/// apply again.
+/// The indicator library, deadlines, stored scores, imports, vocabulary, cycle and accounts
+/// migrations revert cleanly and apply again.
 async fn accounts_migration_reverts(t: &TestDb) {
     use migrations::MigratorTrait;
     let f = setup(t).await;
     assert!(db::scores::stored_of(&t.db, &[f.project_id]).await.is_ok());
     assert!(db::store::directory::deadlines(&t.db).await.is_ok());
+    assert!(!db::library::all(&t.db).await.unwrap().is_empty(), "seeded");
+    migrations::Migrator::down(&t.db, Some(1)).await.expect("library migration reverts");
+    assert!(db::library::all(&t.db).await.is_err(), "no indicator_library table");
     migrations::Migrator::down(&t.db, Some(1)).await.expect("deadlines migration reverts");
     assert!(db::store::directory::deadlines(&t.db).await.is_err(), "no phase_deadline table");
     migrations::Migrator::down(&t.db, Some(1)).await.expect("stored scores migration reverts");
@@ -422,6 +425,7 @@ async fn accounts_migration_reverts(t: &TestDb) {
     migrations::Migrator::down(&t.db, Some(1)).await.expect("accounts migration reverts");
     assert_eq!(projects::indicators(&t.db, f.project_id).await.map(|i| i.len()).ok(), None, "no version column");
     db::migrate(&t.db).await.expect("and applies again");
+    assert_eq!(db::library::all(&t.db).await.unwrap().len(), db::library::seed_entries().len(), "seeded again");
     assert!(projects::indicators(&t.db, f.project_id).await.unwrap().iter().all(|i| i.version == 0));
     assert!(users::all(&t.db).await.unwrap().is_empty());
 }

@@ -462,7 +462,7 @@ async fn copy_to_next_year(t: &TestDb) {
     let f = setup(t).await;
     approve_targets(t, &f).await;
     let e = invalid(carry_over::copy_to_next_year(&t.db, &f.alice, f.project_id).await);
-    assert_eq!(e, "2022 年度尚未设立，请联系系统管理员新增年度后再复制");
+    assert_eq!(e, "2022 年度尚未设立，请联系系统管理员新增该年度");
     admin::create_fiscal_year(&t.db, &f.admin, 2022, ScoringProfile::National).await.unwrap();
     forbidden(carry_over::copy_to_next_year(&t.db, &f.bob, f.project_id).await);
     forbidden(carry_over::copy_to_next_year(&t.db, &f.finance, f.project_id).await);

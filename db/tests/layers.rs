@@ -19,6 +19,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("accounts", 5),
     ("cycle", 6),
     ("admin", 6),
+    ("library", 6),
     ("import", 6),
     ("transfer", 6),
     ("demo", 7),

@@ -64,7 +64,7 @@ pub enum Invalid {
     NotADate { field: Field, text: String },
     #[error("“{}”应在{fiscal_year}年或{}年内", field.label(), fiscal_year + 1)]
     DateOutsideYear { field: Field, fiscal_year: i32 },
-    #[error("{year} 年度尚未设立，请联系系统管理员新增年度后再复制")]
+    #[error("{year} 年度尚未设立，请联系系统管理员新增该年度")]
     YearNotOpen { year: i32 },
     #[error("{}", duplicate(*field, value))]
     Duplicate { field: Field, value: String },
@@ -90,6 +90,8 @@ pub enum Invalid {
     UsernameCharacters,
     #[error("密码须同时包含字母和数字，且不能与用户名相同")]
     WeakPassword,
+    #[error("“{level1}”下没有二级指标“{level2}”，请从列出的指标类别中选择")]
+    UnknownLevel { level1: String, level2: String },
 }
 
 fn required(field: Field) -> String {

@@ -4,6 +4,7 @@
 
 pub mod import;
 pub mod input;
+pub mod library;
 pub mod listing;
 pub mod money;
 pub mod scoring;

@@ -337,6 +337,7 @@ value_set! {
         Decide = ("decide", "审核"),
         /// A row written by a spreadsheet or text import.
         Import = ("import", "导入"),
+        Delete = ("delete", "删除"),
     }
 }
 
@@ -355,6 +356,7 @@ value_set! {
         Department = ("department", "部门"),
         FiscalYear = ("fiscal_year", "年度"),
         ImportRecord = ("import_record", "导入记录"),
+        LibraryEntry = ("indicator_library", "指标库条目"),
     }
 }
 
@@ -415,6 +417,18 @@ value_set! {
         // 项目
         ProjectName = ("project_name", "项目名称"),
         CopiedFrom = ("copied_from", "复制自"),
+        ImplementingUnit = ("implementing_unit", "实施单位"),
+        FundsFiscal = ("funds_fiscal", "财政拨款"),
+        FundsOther = ("funds_other", "其他资金"),
+        FundsTotal = ("funds_total", "年度资金总额"),
+        OverallGoal = ("overall_goal", "项目总体目标"),
+        AnnualGoals = ("annual_goals", "年度目标"),
+        // 指标体系
+        Level1 = ("level1", "一级指标"),
+        Level2 = ("level2", "二级指标"),
+        IndicatorName = ("indicator_name", "三级指标"),
+        Unit = ("unit", "计量单位"),
+        SortOrder = ("sort_order", "排列顺序"),
     }
 }
 

@@ -10,6 +10,7 @@ mod m20260104_000001_vocabulary;
 mod m20260105_000001_imports;
 mod m20260106_000001_project_score;
 mod m20260107_000001_phase_deadline;
+mod m20260108_000001_indicator_library;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260105_000001_imports::Migration),
             Box::new(m20260106_000001_project_score::Migration),
             Box::new(m20260107_000001_phase_deadline::Migration),
+            Box::new(m20260108_000001_indicator_library::Migration),
         ]
     }
 }

@@ -6,15 +6,15 @@ use crate::entities::{indicator, user};
 use crate::error::Result;
 use crate::store;
 use crate::store::projects::{parsed_target_json, target_context};
-use crate::write::{self, Audit, Write};
+use crate::write::{self, Audit, Change, Write};
 use crate::{Amount, Key};
 use chrono::Utc;
 use domain::input::{self, Invalid};
 use domain::value::{parse_target, ValueKind};
-use domain::vocab::{Basis, EntityKind, Field, IndicatorNature};
+use domain::vocab::{AuditAction, Basis, EntityKind, Field, IndicatorNature};
 use domain::workflow::{Phase, SubmitCheck};
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 /// The longest 指标值 accepted, in characters.
 pub const MAX_TARGET_CHARS: usize = 200;
@@ -35,14 +35,164 @@ pub fn validate_target(
     direction: Option<IndicatorNature>,
     text: &str,
 ) -> Result<String, Invalid> {
+    validate_target_of(&ind.level2, &ind.name, direction, text)
+}
+
+/// [`validate_target`] for an indicator named `name` under 二级 `level2` (one not stored yet).
+pub fn validate_target_of(
+    level2: &str,
+    name: &str,
+    direction: Option<IndicatorNature>,
+    text: &str,
+) -> Result<String, Invalid> {
     let text = input::required_text(text, Field::TargetText, MAX_TARGET_CHARS)?;
-    match parse_target(&text, &target_context(ind, direction)).kind {
+    let ctx = domain::value::TargetContext {
+        category: Some(level2.to_owned()),
+        indicator_name: Some(name.to_owned()),
+        comparator_column: direction.map(|d| d.label().to_owned()),
+        unit_column: None,
+    };
+    match parse_target(&text, &ctx).kind {
         ValueKind::Invalid { message } => {
-            Err(Invalid::Unreadable { field: Field::TargetText, indicator: ind.name.clone(), text, message })
+            Err(Invalid::Unreadable { field: Field::TargetText, indicator: name.to_owned(), text, message })
         }
-        ValueKind::Placeholder => Err(Invalid::Placeholder { indicator: ind.name.clone(), text }),
+        ValueKind::Placeholder => Err(Invalid::Placeholder { indicator: name.to_owned(), text }),
         _ => Ok(text),
     }
+}
+
+/// The longest 三级指标 name accepted, in characters.
+pub const MAX_INDICATOR_NAME_CHARS: usize = 60;
+
+/// A new indicator as the 目标申报 form (or a 指标库 pick) enters it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewIndicatorEdit {
+    pub level1: String,
+    pub level2: String,
+    pub name: String,
+    pub edit: IndicatorEdit,
+}
+
+fn checked_weight(weight: Option<Decimal>) -> Result<Option<Decimal>, Invalid> {
+    let weight = input::non_negative(weight, Field::Weight)?;
+    if weight.is_some_and(|w| w > Decimal::ONE_HUNDRED) {
+        return Err(Invalid::AboveMax { field: Field::Weight, max: Decimal::ONE_HUNDRED });
+    }
+    Ok(weight)
+}
+
+/// Adds an indicator to project `project_id` while its 目标申报 is 草稿 / 退回, after the
+/// project's last one (the tree groups it under its 一级 / 二级). The 一级 / 二级 pair must be a
+/// standard one (`domain::library::LEVELS`) and the name new within its 二级.
+pub async fn add_indicator(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    project_id: i32,
+    new: &NewIndicatorEdit,
+) -> Result<indicator::Model> {
+    let txn = write::begin(db).await?;
+    let project = access::project_for_edit(&txn, user, project_id, Phase::Declaration).await?;
+    domain::library::check_levels(&new.level1, &new.level2)?;
+    let name = input::required_text(&new.name, Field::IndicatorName, MAX_INDICATOR_NAME_CHARS)?;
+    let text = validate_target_of(&new.level2, &name, new.edit.direction, &new.edit.target_text)?;
+    let weight = checked_weight(new.edit.weight)?;
+    let existing = store::projects::indicators(&txn, project_id).await?;
+    if existing.iter().any(|i| i.level2 == new.level2 && i.name == name) {
+        return Err(Invalid::Duplicate { field: Field::IndicatorName, value: name }.into());
+    }
+    let sort_order = existing.iter().map(|i| i.sort_order).max().map_or(0, |m| m.saturating_add(1));
+    use indicator::Column as C;
+    let parsed = parsed_target_json(&new.level2, &name, new.edit.direction, &text);
+    let changes = Write::<indicator::Entity>::new()
+        .field(Field::Level1, C::Level1, None, Some(new.level1.clone()))
+        .field(Field::Level2, C::Level2, None, Some(new.level2.clone()))
+        .field(Field::IndicatorName, C::Name, None, Some(name))
+        .field(Field::TargetText, C::TargetText, None, Some(text))
+        .field(Field::Weight, C::Weight, None, weight.map(|w| Amount(w.normalize())))
+        .field(Field::Direction, C::Direction, None, new.edit.direction.map(Key))
+        .field(Field::Basis, C::Basis, None, new.edit.basis.map(Key))
+        .field(Field::Core, C::Core, None, Some(new.edit.core))
+        .set(C::TargetParsed, Some(parsed));
+    let keys = vec![(C::ProjectId, project_id.into()), (C::SortOrder, sort_order.into())];
+    let audit = Audit { user, at: Utc::now(), kind: EntityKind::Indicator, project_id: Some(project.id), action: None };
+    let saved = write::upsert(&txn, None, 0, keys, changes, audit).await?;
+    write::commit(txn, &[project.id]).await?;
+    Ok(saved.row)
+}
+
+/// Removes an indicator while its project's 目标申报 is 草稿 / 退回, if it is still at
+/// `expected_version`; audited as 删除 with its name and 指标值.
+pub async fn remove_indicator(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    indicator_id: i32,
+    expected_version: i32,
+) -> Result<()> {
+    let txn = write::begin(db).await?;
+    let (old, project) = access::indicator_for_edit(&txn, user, indicator_id, Phase::Declaration).await?;
+    if old.version != expected_version {
+        return Err(crate::Error::Stale);
+    }
+    indicator::Entity::delete_by_id(old.id).exec(&txn).await?;
+    let audit = Audit {
+        user,
+        at: Utc::now(),
+        kind: EntityKind::Indicator,
+        project_id: Some(project.id),
+        action: Some(AuditAction::Delete),
+    };
+    let what = format!("{} / {}：{}", old.level2, old.name, old.target_text);
+    write::record_changes(&txn, &audit, old.id, &[Change::new(Field::IndicatorName, Some(&what), None)]).await?;
+    write::commit(txn, &[project.id]).await?;
+    Ok(())
+}
+
+/// Moves an indicator one place up or down within its 二级 group (table order), while its
+/// project's 目标申报 is 草稿 / 退回 and it is still at `expected_version`. At the group's edge
+/// nothing changes. Both rows' 排列顺序 are audited.
+pub async fn move_indicator(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    indicator_id: i32,
+    up: bool,
+    expected_version: i32,
+) -> Result<()> {
+    let txn = write::begin(db).await?;
+    let (old, project) = access::indicator_for_edit(&txn, user, indicator_id, Phase::Declaration).await?;
+    if old.version != expected_version {
+        return Err(crate::Error::Stale);
+    }
+    let all = store::projects::indicators(&txn, project.id).await?;
+    let group: Vec<&indicator::Model> =
+        all.iter().filter(|i| i.level1 == old.level1 && i.level2 == old.level2).collect();
+    let at = group.iter().position(|i| i.id == old.id).unwrap_or(0);
+    let neighbour = if up { at.checked_sub(1).and_then(|j| group.get(j)) } else { group.get(at + 1) };
+    let Some(&neighbour) = neighbour else {
+        return Ok(());
+    };
+    // Table positions: the stored orders of all rows, so equal orders (older data) still swap.
+    let position = |id: i32| all.iter().position(|i| i.id == id).unwrap_or(0) as i32;
+    let (mine, theirs) = (position(old.id), position(neighbour.id));
+    use indicator::Column as C;
+    for (row, from, to) in [(old.clone(), old.sort_order, theirs), (neighbour.clone(), neighbour.sort_order, mine)] {
+        let version = row.version;
+        let changes = Write::<indicator::Entity>::new().field(Field::SortOrder, C::SortOrder, Some(from), Some(to));
+        let audit =
+            Audit { user, at: Utc::now(), kind: EntityKind::Indicator, project_id: Some(project.id), action: None };
+        write::upsert(&txn, Some(row), version, vec![], changes, audit).await?;
+    }
+    // The other rows take their table positions too, so later moves swap distinct orders.
+    for (i, row) in all.iter().enumerate() {
+        if row.id != old.id && row.id != neighbour.id && row.sort_order != i as i32 {
+            indicator::Entity::update_many()
+                .col_expr(C::SortOrder, sea_orm::sea_query::Expr::value(i as i32))
+                .filter(sea_orm::ColumnTrait::eq(&C::Id, row.id))
+                .exec(&txn)
+                .await?;
+        }
+    }
+    write::commit(txn, &[project.id]).await?;
+    Ok(())
 }
 
 /// Changes an indicator's 指标值 as `user` (see [`update_indicator`]); the other fields stay.
@@ -78,10 +228,7 @@ pub async fn update_indicator(
     let txn = write::begin(db).await?;
     let (old, project) = access::indicator_for_edit(&txn, user, indicator_id, Phase::Declaration).await?;
     let text = validate_target(&old, new.direction, &new.target_text)?;
-    let weight = input::non_negative(new.weight, Field::Weight)?;
-    if weight.is_some_and(|w| w > Decimal::ONE_HUNDRED) {
-        return Err(Invalid::AboveMax { field: Field::Weight, max: Decimal::ONE_HUNDRED }.into());
-    }
+    let weight = checked_weight(new.weight)?;
     use indicator::Column as C;
     let changes = Write::<indicator::Entity>::new()
         .field(Field::TargetText, C::TargetText, Some(old.target_text.clone()), Some(text.clone()))

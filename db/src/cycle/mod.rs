@@ -14,4 +14,5 @@ pub mod comments;
 pub mod declaration;
 pub mod evaluation;
 pub mod monitoring;
+pub mod new_project;
 pub mod transition;

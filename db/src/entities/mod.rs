@@ -7,6 +7,7 @@ pub mod fiscal_year;
 pub mod import_record;
 pub mod indicator;
 pub mod indicator_comment;
+pub mod indicator_library;
 pub mod monitoring_entry;
 pub mod phase_deadline;
 pub mod project;

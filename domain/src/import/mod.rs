@@ -16,7 +16,7 @@ mod glued;
 mod header;
 mod levels;
 mod lines;
-mod norm;
+pub(crate) mod norm;
 mod rows;
 #[cfg(test)]
 mod tests;

@@ -127,7 +127,7 @@ fn is_annotation(inner: &str) -> bool {
 }
 
 /// `s` without pinyin annotations, traditional characters simplified: a key for matching.
-pub(super) fn for_matching(s: &str) -> String {
+pub(crate) fn for_matching(s: &str) -> String {
     matching_chars(s).into_iter().map(|(c, _)| c).collect()
 }
 

@@ -36,7 +36,7 @@ pub use login::{
 };
 pub use model::{Action, ActionKind, Actor, Phase, Role, Roles, Status, SubmitCheck};
 pub use rules::{
-    allowed_actions, can_administer, can_edit, can_read, phase_available, require_admin, transition, validate_reason,
-    MAX_REASON_CHARS,
+    allowed_actions, can_administer, can_edit, can_read, may_create_project, phase_available, require_admin,
+    transition, validate_reason, MAX_REASON_CHARS,
 };
 pub use table::{Transition, TRANSITIONS};

@@ -122,6 +122,13 @@ pub(super) fn scope(actor: &Actor, project_department_id: i32) -> Result<(), Den
     }
 }
 
+/// Whether `actor` may create a project (新建项目): whoever may edit a 草稿 declaration of some
+/// department — a department user for their own, an administrator for any; not the 财政局.
+pub fn may_create_project(actor: &Actor) -> Result<(), Refusal> {
+    let department = actor.department_id.unwrap_or_default();
+    permitted(actor, department, Phase::Declaration, Status::Draft, ActionKind::Edit).map(|_| ())
+}
+
 /// Whether `actor` may manage departments, accounts, fiscal years and scoring profiles:
 /// 系统管理员 only.
 pub fn can_administer(actor: &Actor) -> bool {
