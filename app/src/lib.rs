@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                         // or a missing project sets the HTTP status (401 / 403 / 404).
                         <Route path=path!("/") view=pages::ProjectList ssr=SsrMode::Async/>
                         <Route path=path!("/login") view=pages::LoginPage/>
+                        <Route path=path!("/projects/new") view=pages::NewProjectPage ssr=SsrMode::Async/>
                         <Route path=path!("/projects/:id") view=pages::ProjectPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=pages::AdminPage ssr=SsrMode::Async/>
                         <Route path=path!("/imports") view=pages::ImportPage ssr=SsrMode::Async/>

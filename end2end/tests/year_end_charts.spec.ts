@@ -37,7 +37,11 @@ test('charts against targets, overviews and document downloads', async ({ browse
   await dept.goto('/overview?year=2021');
   await expect(dept.getByTestId('overview-title')).toContainText('阿合奇县电子政务办公室 2021 年度绩效概览');
   await expect(dept.getByTestId('chart-department').locator('svg')).toBeVisible();
-  await expect(dept.getByTestId('overview-table').locator('tbody tr', { hasText: '政府网站维护费及业务经费' })).toBeVisible();
+  const demoRow = dept.getByTestId('overview-table').locator('tbody tr', { hasText: '政府网站维护费及业务经费' });
+  await expect(demoRow).toBeVisible();
+  // The department page shows each project's three phase statuses beside its score.
+  await expect(demoRow.locator('.badge[class*="status-"]')).toHaveCount(3);
+  await expect(demoRow.locator('.badge.status-approved').first()).toBeVisible();
   await dept.screenshot({ path: 'test-results/charts-department.png', fullPage: true });
   expect((await dept.request.get('/export/summary.xlsx?year=2021')).status()).toBe(403);
   expect((await dept.request.get('/export/report.docx?project=1')).status()).toBe(200);

@@ -440,7 +440,9 @@ async fn authorization_matrix(app: App) {
     ];
     use StatusCode as S;
     // (what, expected status for anonymous, dept A, dept B, finance, admin)
-    let reads: [(&str, [S; 5]); 7] = [
+    let reads: [(&str, [S; 5]); 9] = [
+        ("fn indicator_library", [S::UNAUTHORIZED, S::OK, S::OK, S::OK, S::OK]),
+        ("fn new_project_options", [S::UNAUTHORIZED, S::OK, S::OK, S::FORBIDDEN, S::OK]),
         ("fn get_project id=1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
         ("fn get_cycle project_id=1", [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK, S::OK]),
         ("fn get_admin", [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
@@ -464,7 +466,8 @@ async fn authorization_matrix(app: App) {
             }
         }
     }
-    let routes: [(&str, [S; 5]); 7] = [
+    let routes: [(&str, [S; 5]); 8] = [
+        ("/projects/new", [S::FOUND, S::OK, S::OK, S::FORBIDDEN, S::OK]),
         ("/", [S::FOUND, S::OK, S::OK, S::OK, S::OK]),
         ("/todo", [S::FOUND, S::OK, S::OK, S::OK, S::OK]),
         ("/admin", [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
@@ -492,7 +495,37 @@ async fn authorization_matrix(app: App) {
     // Content writes before the targets are approved: who is refused outright (401 / 403), who
     // reaches the rules (422: not yet open, nothing to decide), who may write (200). A forged
     // indicator of another department is refused like any other of its projects.
-    let writes: [(&str, [S; 5]); 12] = [
+    let writes: [(&str, [S; 5]); 19] = [
+        // 新建项目 and the indicator tree: no 2030 year, a 二级 not under its 一级, stale versions
+        // and a blank name reach the rules only for those who may declare project 1.
+        (
+            "create_project year=2030&name=新项目&overall_goal=&annual_goals=",
+            [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY],
+        ),
+        (
+            "add_indicator project_id=1&level1=产出指标&level2=社会效益指标&name=新指标&target_text=1个",
+            [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY],
+        ),
+        (
+            "remove_indicator indicator_id=1&expected_version=99",
+            [S::UNAUTHORIZED, S::CONFLICT, S::FORBIDDEN, S::FORBIDDEN, S::CONFLICT],
+        ),
+        (
+            "move_indicator indicator_id=1&up=true&expected_version=99",
+            [S::UNAUTHORIZED, S::CONFLICT, S::FORBIDDEN, S::FORBIDDEN, S::CONFLICT],
+        ),
+        (
+            "save_header project_id=1&name=&overall_goal=&annual_goals=&expected_version=0",
+            [S::UNAUTHORIZED, S::UNPROCESSABLE_ENTITY, S::FORBIDDEN, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY],
+        ),
+        (
+            "add_library_entry level1=产出指标&level2=数量指标&name=测试条目&unit=个&example=1个",
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK],
+        ),
+        (
+            "delete_library_entry id=1&expected_version=99",
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::CONFLICT],
+        ),
         // No 2022 year yet: its department and the admin reach the rule, the others are refused.
         (
             "copy_project project_id=1",

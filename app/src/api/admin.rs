@@ -13,6 +13,8 @@ pub struct AdminView {
     pub users: Vec<UserView>,
     /// The newest entries of the whole audit log (logins, administration, every project).
     pub audit: Vec<super::AuditRow>,
+    /// The 指标库, in tree order.
+    pub library: Vec<super::LibraryItem>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,6 +164,7 @@ pub mod ssr {
                 .into_iter()
                 .map(crate::api::workflow::ssr::audit_row)
                 .collect(),
+            library: crate::api::declare::ssr::library(db).await?,
         })
     }
 }

@@ -40,6 +40,8 @@ pub struct OverviewRow {
     pub score: String,
     /// 优 / 良 / 中 / 差 key, or "".
     pub grade: String,
+    /// A project row's 目标申报 / 运行监控 / 绩效自评 status (empty for a department row).
+    pub statuses: Vec<(domain::vocab::Phase, domain::vocab::Status)>,
 }
 
 /// The department or county overview of one year.
@@ -91,7 +93,12 @@ pub async fn overview(year: Option<i32>, department: Option<i32>) -> Result<Over
         None => Scope::County { year },
     };
     let summary = reports::model::summary(&db, &actor, scope).await?;
-    ssr::overview_view(&summary, years, department)
+    let ids: Vec<i32> = summary.projects().map(|p| p.id).collect();
+    let phases = match department {
+        Some(_) => db::store::phases::of_projects(&db, &ids).await?,
+        None => Default::default(),
+    };
+    ssr::overview_view(&summary, years, department, &phases)
 }
 
 #[cfg(feature = "ssr")]
@@ -134,7 +141,13 @@ pub(crate) mod ssr {
         r.map_or("—".to_owned(), |r| format!("{}%", num(r)))
     }
 
-    pub fn overview_view(s: &Summary, years: Vec<i32>, department: Option<i32>) -> Result<OverviewView, AppError> {
+    /// The overview of `s`; a department's project rows carry their phase statuses (`phases`).
+    pub fn overview_view(
+        s: &Summary,
+        years: Vec<i32>,
+        department: Option<i32>,
+        phases: &std::collections::HashMap<i32, Vec<db::store::phases::PhaseState>>,
+    ) -> Result<OverviewView, AppError> {
         let county = department.is_none();
         let mut charts_out = Vec::new();
         let (rows, total) = if county {
@@ -153,6 +166,7 @@ pub(crate) mod ssr {
                     rate: rate(d.execution_rate()),
                     score: d.average_score().map_or("—".to_owned(), num),
                     grade: String::new(),
+                    statuses: Vec::new(),
                 })
                 .collect();
             let all = s.projects().count();
@@ -165,6 +179,7 @@ pub(crate) mod ssr {
                 rate: rate(s.execution_rate()),
                 score: s.average_score().map_or("—".to_owned(), num),
                 grade: String::new(),
+                statuses: Vec::new(),
             };
             (rows, total)
         } else {
@@ -189,6 +204,10 @@ pub(crate) mod ssr {
                     rate: rate(p.execution_rate),
                     score: num(p.total),
                     grade: p.grade.map(|g| g.key().to_owned()).unwrap_or_default(),
+                    statuses: phases
+                        .get(&p.id)
+                        .map(|states| states.iter().map(|st| (st.phase, st.status)).collect())
+                        .unwrap_or_default(),
                 })
                 .collect();
             let total = OverviewRow {
@@ -200,6 +219,7 @@ pub(crate) mod ssr {
                 rate: rate(block.and_then(|b| b.execution_rate())),
                 score: block.and_then(|b| b.average_score()).map_or("—".to_owned(), num),
                 grade: String::new(),
+                statuses: Vec::new(),
             };
             (rows, total)
         };

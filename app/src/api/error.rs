@@ -113,6 +113,7 @@ impl AppError {
             Invalid::RejectionNoteRequired => Some(Field::DecisionNote),
             Invalid::YearOutOfRange { .. } => Some(Field::Year),
             Invalid::DepartmentRequired | Invalid::DepartmentNotAllowed { .. } => Some(Field::Department),
+            Invalid::UnknownLevel { .. } => Some(Field::Level2),
             _ => None,
         }
     }

@@ -67,6 +67,8 @@ pub struct ProjectPage {
     pub departments: Vec<UnitOption>,
     /// A department user's 待办 (their home page), of the year filtered on or the newest.
     pub todo: Option<super::TodoView>,
+    /// Whether the user may create projects (新建项目): department users and administrators.
+    pub can_create: bool,
 }
 
 /// A project's header block as its 绩效目标表 shows it, with everything its page needs.
@@ -127,7 +129,13 @@ pub async fn list_projects(#[server(default)] query: ListQuery) -> Result<Projec
             ssr::summary(row, &phases.remove(&id).unwrap_or_default(), scores.get(&id))
         })
         .collect();
-    Ok(ProjectPage { selection: domain::listing::select_within(summaries, &query, &units), years, departments, todo })
+    Ok(ProjectPage {
+        selection: domain::listing::select_within(summaries, &query, &units),
+        years,
+        departments,
+        todo,
+        can_create: domain::workflow::may_create_project(&actor).is_ok(),
+    })
 }
 
 /// `None` when there is no such project; a refusal for another department's project.

@@ -101,12 +101,18 @@ where
     let options = options
         .unwrap_or(T::ALL)
         .iter()
-        .map(|&v| view! { <option value=v.key() selected=initial == Some(v)>{v.label()}</option> })
+        .map(|&v| {
+            view! {
+                <option value=v.key() selected=initial == Some(v) prop:selected=move || value.get() == Some(v)>
+                    {v.label()}
+                </option>
+            }
+        })
         .collect_view();
     view! {
         <select aria-label=label prop:disabled=move || disabled.get()
             on:change=move |ev| value.set(T::from_key(&event_target_value(&ev)))>
-            <option value="" selected=initial.is_none()>{none}</option>
+            <option value="" selected=initial.is_none() prop:selected=move || value.get().is_none()>{none}</option>
             {options}
         </select>
         {error_slot(field, errors)}

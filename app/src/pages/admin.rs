@@ -26,7 +26,7 @@ pub fn AdminPage() -> impl IntoView {
 }
 
 /// Refetches the page data after each successful action.
-fn reload_after(value: Signal<Option<Result<(), AppError>>>, reload: impl Fn() + Send + Sync + 'static) {
+pub(super) fn reload_after(value: Signal<Option<Result<(), AppError>>>, reload: impl Fn() + Send + Sync + 'static) {
     Effect::new(move |_| {
         if let Some(Ok(())) = value.get() {
             reload();
@@ -36,13 +36,14 @@ fn reload_after(value: Signal<Option<Result<(), AppError>>>, reload: impl Fn() +
 
 #[component]
 fn AdminSections(view: AdminView, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
-    let AdminView { years, departments, users, audit } = view;
+    let AdminView { years, departments, users, audit, library } = view;
     let hydrated = crate::components::use_hydrated();
     view! {
         <div class="admin" data-hydrated=move || hydrated.get().to_string()>
             <YearsSection years reload/>
             <DepartmentsSection departments=departments.clone() reload/>
             <AccountsSection users departments reload/>
+            <super::admin_library::LibrarySection items=library reload/>
             <section class="card" id="system-audit">
                 <div class="card-head">
                     <h2>"全系统操作记录"</h2>

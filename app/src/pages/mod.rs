@@ -1,8 +1,10 @@
 //! One module per page.
 
 mod admin;
+mod admin_library;
 mod imports;
 mod login;
+mod new_project;
 mod not_found;
 mod overview;
 mod project;
@@ -12,6 +14,7 @@ mod todo;
 pub use admin::AdminPage;
 pub use imports::ImportPage;
 pub use login::LoginPage;
+pub use new_project::NewProjectPage;
 pub use not_found::NotFound;
 pub use overview::OverviewPage;
 pub use project::ProjectPage;

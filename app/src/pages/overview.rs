@@ -61,7 +61,10 @@ fn Overview(view: OverviewView) -> impl IntoView {
                         <th class="num">"全年执行数（万元）"</th>
                         <th class="num">"预算执行率"</th>
                         <th class="num">{if county { "平均得分" } else { "自评得分" }}</th>
-                        {(!county).then(|| view! { <th>"等级"</th> })}
+                        {(!county).then(|| view! {
+                            <th>"等级"</th>
+                            {domain::vocab::Phase::ALL.iter().map(|p| view! { <th>{p.label()}</th> }).collect_view()}
+                        })}
                     </tr>
                 </thead>
                 <tbody>
@@ -83,7 +86,7 @@ fn Overview(view: OverviewView) -> impl IntoView {
 
 #[component]
 fn Row(row: OverviewRow, county: bool) -> impl IntoView {
-    let OverviewRow { name, href, projects, budget, executed, rate, score, grade } = row;
+    let OverviewRow { name, href, projects, budget, executed, rate, score, grade, statuses } = row;
     let name = if href.is_empty() {
         view! { <span>{name}</span> }.into_any()
     } else {
@@ -97,7 +100,17 @@ fn Row(row: OverviewRow, county: bool) -> impl IntoView {
             <td class="num">{executed}</td>
             <td class="num">{rate}</td>
             <td class="num">{score}</td>
-            {(!county).then(|| view! { <td><span class=format!("badge grade-{grade}")>{grade.clone()}</span></td> })}
+            {(!county).then(|| view! {
+                <td><span class=format!("badge grade-{grade}")>{grade.clone()}</span></td>
+                {domain::vocab::Phase::ALL.iter().map(|phase| {
+                    let status = statuses.iter().find(|(p, _)| p == phase).map(|(_, s)| *s);
+                    view! {
+                        <td>{status.map(|s| view! {
+                            <span class=format!("badge status-{}", s.key()) title=phase.label()>{s.label()}</span>
+                        })}</td>
+                    }
+                }).collect_view()}
+            })}
         </tr>
     }
 }

@@ -1,7 +1,7 @@
 use crate::api::{get_project, ProjectDetail};
 use crate::components::{
-    Adjustments, AuditPanel, Comments, DeclarationEditor, ErrorNotice, EvaluationForm, IndicatorTable, MonitoringForm,
-    ProjectCharts, ProjectState, WorkflowPanel,
+    Adjustments, AuditPanel, Comments, DeclarationEditor, ErrorNotice, EvaluationForm, HeaderEditor, HeaderValues,
+    IndicatorTable, MonitoringForm, ProjectCharts, ProjectState, WorkflowPanel,
 };
 use crate::pages::NotFound;
 use domain::money::format_wan;
@@ -47,6 +47,14 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
         charts,
     } = detail;
     let project_id = summary.id;
+    let header = HeaderValues {
+        name: summary.name.clone(),
+        implementing_unit: implementing_unit.clone(),
+        funds_fiscal,
+        funds_other,
+        overall_goal: overall_goal.clone(),
+        annual_goals: annual_goals.clone(),
+    };
     let state = ProjectState::provide(project_id, phases, audit, cycle, charts);
     // One source of truth: the table shows the page state's indicators, which every save and
     // this button reload from the server.
@@ -89,6 +97,8 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+
+        <HeaderEditor values=header/>
 
         <section class="card goals">
             <h2>"项目总体目标"</h2>

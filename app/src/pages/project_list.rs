@@ -24,7 +24,14 @@ pub fn ProjectList() -> impl IntoView {
                 let q = query.get_untracked();
                 match page.await {
                     Ok(page) if page.years.is_empty() => view! {
-                        <p class="empty-state">"暂无项目。可运行 jixiao demo 载入示例项目。"</p>
+                        <p class="empty-state">
+                            "暂无项目。"
+                            {if page.can_create {
+                                view! { <a class="btn btn-primary" href="/projects/new">"新建项目"</a> }.into_any()
+                            } else {
+                                "可运行 jixiao demo 载入示例项目。".into_any()
+                            }}
+                        </p>
                     }.into_any(),
                     Ok(page) => view! { <Listing page query=q/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
@@ -36,9 +43,12 @@ pub fn ProjectList() -> impl IntoView {
 
 #[component]
 fn Listing(page: ProjectPage, query: ListQuery) -> impl IntoView {
-    let ProjectPage { selection, years, departments, todo } = page;
+    let ProjectPage { selection, years, departments, todo, can_create } = page;
     let many_departments = selection.departments.len() > 1;
     view! {
+        {can_create.then(|| view! {
+            <p class="page-actions"><a class="btn btn-primary" href="/projects/new" data-testid="new-project-link">"新建项目"</a></p>
+        })}
         {todo.map(|view| view! { <TodoPanel view/> })}
         <Filters query=query.clone() years departments/>
         {if selection.rows.is_empty() {
