@@ -49,17 +49,9 @@ pub async fn create_project(
     overall_goal: String,
     annual_goals: String,
 ) -> Result<i32, AppError> {
-    use domain::vocab::Field;
     let (user, _) = super::ssr::require_user().await?;
     let db = super::ssr::db()?;
-    let header = db::cycle::new_project::Header {
-        name,
-        implementing_unit,
-        funds_fiscal: super::ssr::number(Field::FundsFiscal, funds_fiscal)?,
-        funds_other: super::ssr::number(Field::FundsOther, funds_other)?,
-        overall_goal,
-        annual_goals,
-    };
+    let header = ssr::header(name, implementing_unit, funds_fiscal, funds_other, overall_goal, annual_goals)?;
     Ok(db::cycle::new_project::create_project(&db, &user, department_id, year, &header).await?)
 }
 
@@ -76,17 +68,9 @@ pub async fn save_header(
     annual_goals: String,
     expected_version: i32,
 ) -> Result<(), AppError> {
-    use domain::vocab::Field;
     let (user, _) = super::ssr::require_user().await?;
     let db = super::ssr::db()?;
-    let header = db::cycle::new_project::Header {
-        name,
-        implementing_unit,
-        funds_fiscal: super::ssr::number(Field::FundsFiscal, funds_fiscal)?,
-        funds_other: super::ssr::number(Field::FundsOther, funds_other)?,
-        overall_goal,
-        annual_goals,
-    };
+    let header = ssr::header(name, implementing_unit, funds_fiscal, funds_other, overall_goal, annual_goals)?;
     db::cycle::new_project::update_header(&db, &user, project_id, &header, expected_version).await?;
     Ok(())
 }
@@ -162,6 +146,26 @@ pub async fn indicator_library() -> Result<Vec<LibraryItem>, AppError> {
 pub(crate) mod ssr {
     use super::LibraryItem;
     use crate::api::AppError;
+    use domain::vocab::Field;
+
+    /// A project header as the 新建项目 and 修改项目信息 forms send it (funds as typed text).
+    pub fn header(
+        name: String,
+        implementing_unit: Option<String>,
+        funds_fiscal: Option<String>,
+        funds_other: Option<String>,
+        overall_goal: String,
+        annual_goals: String,
+    ) -> Result<db::cycle::new_project::Header, AppError> {
+        Ok(db::cycle::new_project::Header {
+            name,
+            implementing_unit,
+            funds_fiscal: crate::api::ssr::number(Field::FundsFiscal, funds_fiscal)?,
+            funds_other: crate::api::ssr::number(Field::FundsOther, funds_other)?,
+            overall_goal,
+            annual_goals,
+        })
+    }
 
     /// The 指标库 as the pages show it.
     pub async fn library(db: &db::DatabaseConnection) -> Result<Vec<LibraryItem>, AppError> {
