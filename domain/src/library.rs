@@ -5,7 +5,7 @@
 
 use crate::import::ImportedProject;
 use crate::input::Invalid;
-use crate::value::{Comparator, Target, ValueKind};
+use crate::value::{Comparator, Target, TargetContext, ValueKind};
 use crate::vocab::{Field, IndicatorNature};
 use serde::{Deserialize, Serialize};
 
@@ -82,14 +82,7 @@ pub const COMMON: &[(&str, &str, &str, &str)] = &[
 /// ([`from_imported`]); one entry per 二级 and name (the first wins), in tree order, then by name.
 pub fn seed(projects: &[ImportedProject]) -> Vec<LibraryEntry> {
     let common = COMMON.iter().filter_map(|(l1, l2, name, example)| {
-        let target = crate::value::parse_target(
-            example,
-            &crate::value::TargetContext {
-                category: Some((*l2).to_owned()),
-                indicator_name: Some((*name).to_owned()),
-                ..Default::default()
-            },
-        );
+        let target = crate::value::parse_target(example, &declared_context(l2, name, None));
         entry(l1, l2, name, &target, example)
     });
     merge(common.chain(imported(projects)))
@@ -202,9 +195,14 @@ pub fn reading(target: &Target) -> Result<String, String> {
     Ok(text)
 }
 
-/// The 指标值 a library entry suggests for a new indicator: its example.
-pub fn suggested_target(entry: &LibraryEntry) -> String {
-    entry.example.clone()
+/// The context a declared indicator's values are read in: its 二级, its name and its 指标性质.
+pub fn declared_context(level2: &str, name: &str, direction: Option<IndicatorNature>) -> TargetContext {
+    TargetContext {
+        category: Some(level2.to_owned()),
+        indicator_name: Some(name.to_owned()),
+        comparator_column: direction.map(|d| d.label().to_owned()),
+        unit_column: None,
+    }
 }
 
 /// Checks a library entry as an administrator enters it: known levels, a name, short fields.
@@ -220,7 +218,7 @@ pub fn check_entry(entry: &LibraryEntry) -> Result<LibraryEntry, Invalid> {
 mod tests {
     use super::*;
     use crate::import::import_target_tables;
-    use crate::value::{parse_target, TargetContext};
+    use crate::value::parse_target;
 
     const DEMO: &str = include_str!("../../fixtures/000_a24f108f427dffbb.txt");
 

@@ -4,8 +4,8 @@ use crate::api::{
 use crate::components::{
     non_blank as opt, refresh_on_success, use_project_state, CheckCell, ChoiceCell, FormErrors, SaveStatus, TextCell,
 };
-use domain::library::{level2_of, reading, LEVELS};
-use domain::value::{parse_target, TargetContext};
+use domain::library::{declared_context, level2_of, reading, LEVELS};
+use domain::value::parse_target;
 use domain::vocab::{Basis, Field, IndicatorNature};
 use leptos::prelude::*;
 
@@ -100,13 +100,7 @@ fn target_reading(text: &str, level2: &str, name: &str, direction: Option<Indica
     if text.trim().is_empty() {
         return (true, String::new());
     }
-    let ctx = TargetContext {
-        category: Some(level2.to_owned()),
-        indicator_name: Some(name.to_owned()),
-        comparator_column: direction.map(|d| d.label().to_owned()),
-        unit_column: None,
-    };
-    match reading(&parse_target(text, &ctx)) {
+    match reading(&parse_target(text, &declared_context(level2, name, direction))) {
         Ok(r) => (true, r),
         Err(e) => (false, e),
     }

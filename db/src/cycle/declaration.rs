@@ -46,13 +46,7 @@ pub fn validate_target_of(
     text: &str,
 ) -> Result<String, Invalid> {
     let text = input::required_text(text, Field::TargetText, MAX_TARGET_CHARS)?;
-    let ctx = domain::value::TargetContext {
-        category: Some(level2.to_owned()),
-        indicator_name: Some(name.to_owned()),
-        comparator_column: direction.map(|d| d.label().to_owned()),
-        unit_column: None,
-    };
-    match parse_target(&text, &ctx).kind {
+    match parse_target(&text, &domain::library::declared_context(level2, name, direction)).kind {
         ValueKind::Invalid { message } => {
             Err(Invalid::Unreadable { field: Field::TargetText, indicator: name.to_owned(), text, message })
         }

@@ -147,12 +147,7 @@ pub struct NewIndicator {
 
 /// The target as the value grammar reads it, as stored in `indicator.target_parsed` (JSON).
 pub fn parsed_target_json(level2: &str, name: &str, direction: Option<IndicatorNature>, target_text: &str) -> String {
-    let ctx = domain::value::TargetContext {
-        category: Some(level2.to_owned()),
-        indicator_name: Some(name.to_owned()),
-        comparator_column: direction.map(|d| d.label().to_owned()),
-        unit_column: None,
-    };
+    let ctx = domain::library::declared_context(level2, name, direction);
     let target = domain::value::parse_target(target_text, &ctx);
     serde_json::to_string(&target).unwrap_or_default()
 }
@@ -160,12 +155,7 @@ pub fn parsed_target_json(level2: &str, name: &str, direction: Option<IndicatorN
 /// The context the value grammar reads an indicator's values in (its 二级, name and 指标性质;
 /// `direction` overrides the stored one, for a value being edited).
 pub fn target_context(ind: &indicator::Model, direction: Option<IndicatorNature>) -> domain::value::TargetContext {
-    domain::value::TargetContext {
-        category: Some(ind.level2.clone()),
-        indicator_name: Some(ind.name.clone()),
-        comparator_column: direction.map(|d| d.label().to_owned()),
-        unit_column: None,
-    }
+    domain::library::declared_context(&ind.level2, &ind.name, direction)
 }
 
 /// The project already stored under this department, year and name, if any.
