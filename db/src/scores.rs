@@ -17,6 +17,7 @@ use domain::scoring::Review;
 use domain::selfeval::{FundsInput, IndicatorEntry, ProfileSpec, SelfEvaluation};
 use domain::vocab::Grade;
 use rust_decimal::Decimal;
+use sea_orm::sea_query::LockType;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::HashMap;
 
@@ -149,7 +150,7 @@ fn assemble(
 /// Scores `project_ids` from what is stored now (re-scores included) and stores the result,
 /// replacing their rows. Call inside the transaction that changed their inputs.
 ///
-/// On PostgreSQL the projects' rows are locked first (`FOR UPDATE`, in id order), so two
+/// On PostgreSQL the projects' rows are locked first (`FOR NO KEY UPDATE`, in id order), so two
 /// transactions changing one project refresh one after the other and the later one reads the
 /// earlier one's committed inputs: a stored score is never computed from a stale snapshot, and
 /// the two never insert the same row at once. SQLite writers are serialised already
@@ -162,8 +163,12 @@ pub async fn refresh(conn: &impl ConnectionTrait, project_ids: &[i32]) -> Result
         let query = project::Entity::find()
             .filter(project::Column::Id.is_in(chunk.iter().copied()))
             .order_by_asc(project::Column::Id);
+        // FOR NO KEY UPDATE, not FOR UPDATE: the transaction may already hold a KEY SHARE lock on
+        // the row (inserting a child row checks its foreign key), and so may a concurrent one;
+        // two FOR UPDATE requests would then wait on each other's KEY SHARE (a deadlock, seen
+        // under `jixiao load-test`), while NO KEY UPDATE still queues the refreshes one by one.
         let query = match conn.get_database_backend() {
-            DbBackend::Postgres => query.lock_exclusive(),
+            DbBackend::Postgres => query.lock(LockType::NoKeyUpdate),
             _ => query,
         };
         let projects = query.all(conn).await?;

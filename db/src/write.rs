@@ -45,15 +45,17 @@ pub async fn commit(txn: DatabaseTransaction, projects: &[i32]) -> Result<()> {
 }
 
 /// Reads the project inside a write transaction and, on PostgreSQL, locks its row
-/// (`SELECT … FOR UPDATE`) until the transaction ends, so rules that read before they write
+/// (`SELECT … FOR NO KEY UPDATE`) until the transaction ends, so rules that read before they write
 /// ("only one pending 调整") cannot race between concurrent requests. SQLite writers are already
 /// one at a time ([`begin`]).
 pub async fn lock_project(txn: &DatabaseTransaction, project_id: i32) -> Result<crate::entities::project::Model> {
     use crate::entities::project;
     use sea_orm::QuerySelect;
     let query = project::Entity::find_by_id(project_id);
+    // NO KEY UPDATE: exclusive against other lockers and writers of the row, but not against
+    // the KEY SHARE locks that inserting child rows takes (see `scores::refresh`).
     let query = match txn.get_database_backend() {
-        DbBackend::Postgres => query.lock_exclusive(),
+        DbBackend::Postgres => query.lock(sea_orm::sea_query::LockType::NoKeyUpdate),
         _ => query,
     };
     query.one(txn).await?.ok_or(Error::NotFound(EntityKind::Project))
