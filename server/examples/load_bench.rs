@@ -11,11 +11,8 @@
 //!
 //! A report, not a test: it never fails on a figure (it does fail on an error response).
 
-use axum::body::Body;
 use clap::Parser;
-use http_body_util::BodyExt;
-use hyper::Request;
-use hyper_util::rt::TokioIo;
+use jixiao::client::Client;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -85,7 +82,9 @@ async fn run(label: &str, conn: &db::DatabaseConnection, args: &Args) -> anyhow:
             async move { axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await },
         );
 
-    let cookie = login(addr).await?;
+    let mut client = Client::new(addr);
+    client.login("reviewer", "reviewer-pass-1").await?;
+    let cookie = client.cookie().unwrap_or_default().to_owned();
     let ids: Vec<i32> = county.projects.iter().map(|(id, _)| *id).collect();
     let lists =
         ["/".to_owned(), "/?status=approved&sort=score&desc=1".to_owned(), "/?page=7&sort=execution".to_owned()];
@@ -95,7 +94,9 @@ async fn run(label: &str, conn: &db::DatabaseConnection, args: &Args) -> anyhow:
         urls.push((Kind::Project, format!("/projects/{id}")));
     }
     // The static file: the size of the first list page as served.
-    let (_, size) = fetch_once(addr, "/", &cookie).await?;
+    let first = client.get("/").await?;
+    anyhow::ensure!(first.status == 200, "/ answered {}", first.status);
+    let size = first.body.len();
     std::fs::write(site.join("pkg/static.html"), vec![b'x'; size])?;
 
     let pages = load(addr, &cookie, &urls, args).await?;
@@ -163,26 +164,18 @@ async fn load(addr: SocketAddr, cookie: &str, urls: &[(Kind, String)], args: &Ar
     for w in 0..args.connections {
         let urls = urls.clone();
         let errors = errors.clone();
-        let cookie = cookie.to_owned();
+        let mut client = Client::with_session(addr, cookie);
         workers.push(tokio::spawn(async move {
             let mut samples = Vec::new();
-            let Ok(mut sender) = connect(addr).await else {
-                errors.fetch_add(1, Ordering::Relaxed);
-                return samples;
-            };
             let mut i = w * 7;
             while Instant::now() < deadline {
                 let (kind, url) = &urls[i % urls.len()];
                 i += 1;
                 let t = Instant::now();
-                match get(&mut sender, url, &cookie).await {
-                    Ok((200, _)) => samples.push((*kind, t.elapsed().as_micros() as u64)),
+                match client.get(url).await {
+                    Ok(a) if a.status == 200 => samples.push((*kind, t.elapsed().as_micros() as u64)),
                     _ => {
                         errors.fetch_add(1, Ordering::Relaxed);
-                        match connect(addr).await {
-                            Ok(s) => sender = s,
-                            Err(_) => break,
-                        }
                     }
                 }
             }
@@ -194,62 +187,4 @@ async fn load(addr: SocketAddr, cookie: &str, urls: &[(Kind, String)], args: &Ar
         samples.extend(w.await?);
     }
     Ok(Samples { samples, errors: errors.load(Ordering::Relaxed) })
-}
-
-type Sender = hyper::client::conn::http1::SendRequest<Body>;
-
-async fn connect(addr: SocketAddr) -> anyhow::Result<Sender> {
-    let stream = tokio::net::TcpStream::connect(addr).await?;
-    stream.set_nodelay(true)?;
-    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(connection);
-    Ok(sender)
-}
-
-async fn get(sender: &mut Sender, url: &str, cookie: &str) -> anyhow::Result<(u16, usize)> {
-    sender.ready().await?;
-    let req = Request::get(url)
-        .header("host", "127.0.0.1")
-        .header("accept", "text/html")
-        .header("cookie", cookie)
-        .body(Body::empty())?;
-    let res = sender.send_request(req).await?;
-    let status = res.status().as_u16();
-    let body = res.into_body().collect().await?.to_bytes();
-    Ok((status, body.len()))
-}
-
-async fn fetch_once(addr: SocketAddr, url: &str, cookie: &str) -> anyhow::Result<(u16, usize)> {
-    let mut sender = connect(addr).await?;
-    let (status, size) = get(&mut sender, url, cookie).await?;
-    anyhow::ensure!(status == 200, "{url} answered {status}");
-    Ok((status, size))
-}
-
-/// Signs in as the reviewer through the login server function; returns the session cookie.
-async fn login(addr: SocketAddr) -> anyhow::Result<String> {
-    let path = leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, _)| path.to_owned())
-        .find(|p| {
-            p.rsplit('/').next().is_some_and(|last| {
-                last.starts_with("login") && last["login".len()..].chars().all(|c| c.is_ascii_digit())
-            })
-        })
-        .ok_or_else(|| anyhow::anyhow!("no login server function"))?;
-    let mut sender = connect(addr).await?;
-    sender.ready().await?;
-    let req = Request::post(path)
-        .header("host", "127.0.0.1")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from("username=reviewer&password=reviewer-pass-1"))?;
-    let res = sender.send_request(req).await?;
-    anyhow::ensure!(res.status().is_success(), "login answered {}", res.status());
-    let cookie = res
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .ok_or_else(|| anyhow::anyhow!("login set no cookie"))?
-        .to_owned();
-    Ok(cookie)
 }

@@ -435,3 +435,60 @@ mod tests {
         assert_eq!(redact("sqlite://data/jixiao.db?mode=rwc"), "sqlite://data/jixiao.db?mode=rwc");
     }
 }
+
+/// Which databases `jixiao load-test` runs on.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoadDb {
+    Sqlite,
+    Postgres,
+    Both,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct LoadTestArgs {
+    /// Concurrent signed-in users (every 16th a finance reviewer, the others department pairs).
+    #[arg(long, default_value_t = 64)]
+    pub users: usize,
+    /// How long the load runs, in seconds.
+    #[arg(long, default_value_t = 60)]
+    pub seconds: u64,
+    /// sqlite: a new temporary file; postgres: a new schema in JIXIAO_TEST_PG_URL
+    /// (default postgres://postgres@127.0.0.1:5432/test), dropped afterwards.
+    #[arg(long, value_enum, default_value_t = LoadDb::Both)]
+    pub db: LoadDb,
+    /// Print the reports as JSON (docs/cli.md) instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `jixiao load-test`: the year-end load on loopback against throwaway databases (never the
+/// configured one); fails (exit 2) when any response was 5xx or a stored row disagrees with the
+/// accepted requests.
+pub async fn load_test(args: &LoadTestArgs) -> anyhow::Result<()> {
+    let opts = crate::loadtest::Options { users: args.users, seconds: args.seconds };
+    let mut reports = Vec::new();
+    if matches!(args.db, LoadDb::Sqlite | LoadDb::Both) {
+        let t = db::testing::TestDb::sqlite().await?;
+        let r = crate::loadtest::run("SQLite", &t.db, &opts).await;
+        t.cleanup().await?;
+        reports.push(r?);
+    }
+    if matches!(args.db, LoadDb::Postgres | LoadDb::Both) {
+        // The production pool size (sqlx's default, 10).
+        let t =
+            db::testing::TestDb::postgres_with_pool(10).await.context("无法连接 PostgreSQL（JIXIAO_TEST_PG_URL）")?;
+        let r = crate::loadtest::run("PostgreSQL", &t.db, &opts).await;
+        t.cleanup().await?;
+        reports.push(r?);
+    }
+    if args.json {
+        print_json(&reports)?;
+    } else {
+        for r in &reports {
+            println!("{}", r.table());
+        }
+    }
+    let failed: Vec<&str> = reports.iter().filter(|r| !r.passed()).map(|r| r.database.as_str()).collect();
+    anyhow::ensure!(failed.is_empty(), "负载测试未通过：{}", failed.join("、"));
+    Ok(())
+}

@@ -2,6 +2,8 @@
 #![recursion_limit = "512"]
 
 pub mod cli;
+pub mod client;
 pub mod files;
+pub mod loadtest;
 pub mod security;
 pub mod web;

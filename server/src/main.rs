@@ -67,6 +67,10 @@ enum Command {
         #[arg(long)]
         to: String,
     },
+    /// Run the year-end load (signed-in users saving, submitting, reading and downloading at once)
+    /// on loopback against throwaway databases; prints throughput and p50 / p99, and fails when a
+    /// response is 5xx or what was stored disagrees with the accepted requests.
+    LoadTest(cli::LoadTestArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -167,6 +171,7 @@ fn main() -> ExitCode {
             cli::targets_text(text.as_deref(), file.as_deref()).and_then(|(t, _)| cli::import_dry_run(&t))
         }
         Command::MigrateData { from, to } => runtime().and_then(|rt| rt.block_on(cli::migrate_data(&from, &to))),
+        Command::LoadTest(args) => runtime().and_then(|rt| rt.block_on(cli::load_test(&args))),
         command => runtime().and_then(|rt| rt.block_on(with_database(&cli.database_url, command))),
     };
     match result {
@@ -219,7 +224,7 @@ async fn with_database(url: &str, command: Command) -> anyhow::Result<()> {
             }
             web::serve(db, args.addr, &args.site_root).await?;
         }
-        Command::Value(_) | Command::Score { .. } | Command::MigrateData { .. } => {
+        Command::Value(_) | Command::Score { .. } | Command::MigrateData { .. } | Command::LoadTest(_) => {
             unreachable!("handled before")
         }
     }

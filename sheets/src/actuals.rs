@@ -56,6 +56,10 @@ pub struct Parsed {
 
 /// Reads a workbook's indicator rows (CPU work: run it off the async runtime).
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Parsed, FileError> {
+    crate::read::guarded(|| read_unguarded(bytes, limits))
+}
+
+fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Parsed, FileError> {
     let mut book = Book::open(bytes, limits)?;
     let properties = book.custom_properties();
     let mut sheets = Vec::new();
@@ -87,7 +91,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Parsed, FileError> {
     })
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -115,6 +115,100 @@ pub(crate) fn checked_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<(Archi
     Ok((zip, names))
 }
 
+/// calamine expands an ods sheet's repeated rows and columns into one dense grid when it opens
+/// the file, so a few bytes of `table:number-rows-repeated="1048576"` on a row with content would
+/// ask for gigabytes. The extent the grid would have is worked out from content.xml first (rows
+/// down to the last one with content, columns out to the last cell with content, repeats
+/// included; empty repeats at the ends cost nothing) and held to the row, column and cell caps.
+fn check_ods_extent(bytes: &[u8], limits: &Limits) -> Result<(), FileError> {
+    use quick_xml::events::{BytesStart, Event};
+    let (mut zip, _) = checked_zip(bytes, limits)?;
+    let entry = zip.by_name("content.xml").map_err(|e| corrupt(&e))?;
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(entry));
+    let repeats = |e: &BytesStart, name: &str| -> u64 {
+        e.try_get_attribute(name).ok().flatten().and_then(|a| a.value.trim().parse::<u64>().ok()).unwrap_or(1)
+    };
+    let has = |e: &BytesStart, name: &str| e.try_get_attribute(name).ok().flatten().is_some();
+    let mut buf = Vec::new();
+    let mut sheet = String::new();
+    // Per sheet: rows so far, the end of the last row with content, the widest content.
+    let (mut row, mut rows_used, mut width) = (0u64, 0u64, 0u64);
+    // Per row: its repeats, columns so far, the end of its last cell with content.
+    let (mut row_repeats, mut col, mut row_width) = (1u64, 0u64, 0u64);
+    let mut cells: u64 = 0;
+    let too_big = |sheet: &str, rows_used: u64, width: u64, cells: u64| -> Result<(), FileError> {
+        if rows_used > u64::from(limits.max_rows) {
+            return Err(FileError::Rows { sheet: sheet.to_owned(), max: limits.max_rows });
+        }
+        if width > u64::from(limits.max_columns) {
+            return Err(FileError::Columns { sheet: sheet.to_owned(), max: limits.max_columns });
+        }
+        if cells.saturating_add(rows_used.saturating_mul(width)) > limits.max_cells {
+            return Err(FileError::Cells { max: limits.max_cells });
+        }
+        Ok(())
+    };
+    loop {
+        let event = reader.read_event_into(&mut buf).map_err(|e| corrupt(&e))?;
+        match &event {
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                "table:table" => {
+                    sheet = e
+                        .try_get_attribute("table:name")
+                        .ok()
+                        .flatten()
+                        .map(|a| a.value.into_owned())
+                        .unwrap_or_default();
+                    (row, rows_used, width) = (0, 0, 0);
+                }
+                "table:table-row" => {
+                    (row_repeats, col, row_width) = (repeats(e, "table:number-rows-repeated"), 0, 0);
+                    if matches!(event, Event::Empty(_)) {
+                        row = row.saturating_add(row_repeats);
+                    }
+                }
+                "table:table-cell" | "table:covered-table-cell" => {
+                    let n = repeats(e, "table:number-columns-repeated");
+                    col = col.saturating_add(n);
+                    let content =
+                        matches!(event, Event::Start(_)) || has(e, "office:value-type") || has(e, "table:formula");
+                    if content {
+                        row_width = col;
+                    }
+                }
+                _ => {}
+            },
+            Event::End(e) => match e.name().as_ref() {
+                "table:table-row" => {
+                    row = row.saturating_add(row_repeats);
+                    if row_width > 0 {
+                        rows_used = row;
+                        width = width.max(row_width);
+                        too_big(&sheet, rows_used, width, cells)?;
+                    }
+                }
+                "table:table" => {
+                    too_big(&sheet, rows_used, width, cells)?;
+                    cells = cells.saturating_add(rows_used.saturating_mul(width));
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(())
+}
+
+/// Runs a reader of an uploaded file so that a panic inside the parsing libraries (a hostile
+/// file tripping an arithmetic overflow in calamine's cell references, found by fuzzing) is a
+/// refusal of the file, never a crashed request.
+pub(crate) fn guarded<T>(read: impl FnOnce() -> Result<T, FileError>) -> Result<T, FileError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+        .unwrap_or_else(|_| Err(FileError::Corrupt { detail: "文件内容无法解析".to_owned() }))
+}
+
 fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
     let pattern: Vec<u8> = needle.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
     bytes.windows(pattern.len()).any(|w| w == pattern.as_slice())
@@ -146,7 +240,10 @@ impl<'a> Book<'a> {
         let inner = match format {
             Format::Xlsx => Inner::Xlsx(Box::new(Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?)),
             Format::Xls => Inner::Xls(Box::new(Xls::new(Cursor::new(bytes)).map_err(xls_error)?)),
-            Format::Ods => Inner::Ods(Box::new(Ods::new(Cursor::new(bytes)).map_err(ods_error)?)),
+            Format::Ods => {
+                check_ods_extent(bytes, limits)?;
+                Inner::Ods(Box::new(Ods::new(Cursor::new(bytes)).map_err(ods_error)?))
+            }
         };
         Ok(Book { inner, format, limits: limits.clone(), cells: 0 })
     }

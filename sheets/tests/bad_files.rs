@@ -173,3 +173,122 @@ fn file_errors_are_data() {
     let e = FileError::Rows { sheet: "表".into(), max: 3 };
     assert_eq!(serde_json::to_value(&e).unwrap()["code"], "rows");
 }
+
+/// An ods whose rows are `rows` (each: its `number-rows-repeated` and its cells as
+/// (`number-columns-repeated`, text or empty)).
+/// A row of [`ods`]: its repeat count and its cells.
+type OdsRow<'a> = (u64, Vec<(u64, Option<&'a str>)>);
+
+fn ods(rows: &[OdsRow<'_>]) -> Vec<u8> {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body><office:spreadsheet>\
+         <table:table table:name=\"表1\">",
+    );
+    for (repeat, cells) in rows {
+        xml.push_str(&format!("<table:table-row table:number-rows-repeated=\"{repeat}\">"));
+        for (n, text) in cells {
+            match text {
+                Some(t) => xml.push_str(&format!(
+                    "<table:table-cell table:number-columns-repeated=\"{n}\" office:value-type=\"string\">\
+                     <text:p>{t}</text:p></table:table-cell>"
+                )),
+                None => xml.push_str(&format!("<table:table-cell table:number-columns-repeated=\"{n}\"/>")),
+            }
+        }
+        xml.push_str("</table:table-row>");
+    }
+    xml.push_str("</table:table></office:spreadsheet></office:body></office:document-content>");
+    zip_of(
+        &[
+            ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet".to_vec()),
+            ("content.xml", xml.into_bytes()),
+            (
+                "META-INF/manifest.xml",
+                b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest \
+                  xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\"/>"
+                    .to_vec(),
+            ),
+        ],
+        CompressionMethod::Stored,
+    )
+}
+
+/// A few bytes of ods repeat counts would make calamine build a grid of gigabytes: the extent is
+/// checked from content.xml before calamine opens the file. Empty repeats at the ends, as
+/// LibreOffice writes them, are fine.
+#[test]
+fn ods_repeats_are_capped_before_reading() {
+    let header = (1, vec![(1, Some("三级指标")), (1, Some("实际完成值"))]);
+    let row = |repeat: u64, cols: u64| (repeat, vec![(1, Some("网站正常运行率")), (cols, Some("100%"))]);
+    // As LibreOffice saves: trailing empty columns and rows repeated to the sheet's end.
+    let libreoffice = ods(&[
+        header.clone(),
+        (1, vec![(1, Some("网站正常运行率")), (1, Some("100%")), (16382, None)]),
+        (1_048_574, vec![(16384, None)]),
+    ]);
+    let parsed = read(&libreoffice, &Limits::default()).unwrap();
+    assert_eq!(parsed.sheets[0].rows.len(), 1);
+    // A row with content repeated a million times.
+    assert_eq!(
+        message(&ods(&[header.clone(), row(1_048_576, 1)]), &Limits::default()),
+        "工作表“表1”超过 300000 行，拒绝读取"
+    );
+    // A cell with content repeated across every column.
+    assert_eq!(
+        message(&ods(&[header.clone(), row(1, 16_383)]), &Limits::default()),
+        "工作表“表1”超过 200 列，拒绝读取"
+    );
+    // Within the row and column caps, but a dense grid beyond the cell cap.
+    assert_eq!(
+        message(&ods(&[header.clone(), row(250_000, 100)]), &Limits::default()),
+        "单元格总数超过 6000000 个，拒绝读取"
+    );
+    // Content far below a long run of empty rows spans them all.
+    assert_eq!(
+        message(&ods(&[header, (900_000, vec![(2, None)]), row(1, 1)]), &Limits::default()),
+        "工作表“表1”超过 300000 行，拒绝读取"
+    );
+}
+
+/// Found by fuzzing (tests/fuzz.rs, `fuzz_mutated_files`): a cell reference with more column
+/// letters than a number can hold made calamine multiply past `u32::MAX` (a panic where overflow
+/// is checked). Every reader refuses such a file as damaged instead.
+#[test]
+fn a_cell_reference_too_long_for_its_number() {
+    let good = workbook(GOOD);
+    let mut archive = zip::ZipArchive::new(Cursor::new(good.as_slice())).unwrap();
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().map(|n| n.into_owned()).unwrap();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(data).unwrap();
+            assert!(xml.contains("r=\"A2\""), "{xml}");
+            data = xml.replace("r=\"A2\"", "r=\"AAAAAAAAAAAAAAAAAAAA2\"").into_bytes();
+        }
+        w.start_file(name, SimpleFileOptions::default()).unwrap();
+        w.write_all(&data).unwrap();
+    }
+    let hostile = w.finish().unwrap().into_inner();
+    let refused = |r: Result<String, sheets::FileError>| match r {
+        Err(e) => e.to_string(),
+        Ok(text) => format!("read: {text}"),
+    };
+    let actuals = match read(&hostile, &Limits::default()) {
+        Err(e) => e.to_string(),
+        Ok(parsed) => format!("read {} sheets", parsed.sheets.len()),
+    };
+    // Without overflow checks the reference wraps to a far column, beyond the column cap.
+    for answer in [
+        actuals,
+        refused(sheets::targets::workbook_text(&hostile, &Limits::default())),
+        refused(sheets::targets::document_text(&hostile, &Limits::default())),
+    ] {
+        assert!(answer.contains("文件已损坏") || answer.contains("超过"), "{answer}");
+    }
+}
