@@ -39,16 +39,18 @@ test('creating a project from the indicator library, declaring it and submitting
   const name = `门户网站安全测评${Date.now() % 100000}`;
   // A wrong number is named at its field and nothing is created.
   await form.getByLabel('财政拨款').fill('五万');
-  await expect(page.getByTestId('new-funds-total')).toContainText('财政拨款');
+  await expect(page.getByTestId('header-funds-total')).toContainText('财政拨款');
   await form.getByLabel('项目名称').fill(name);
   await form.getByRole('button', { name: '创建项目并填报指标' }).click();
   await expect(form.locator('.field-error')).toContainText('财政拨款');
   await expect(page).toHaveURL(/\/projects\/new$/);
   await form.getByLabel('财政拨款').fill('5');
   await form.getByLabel('其他资金').fill('1.5');
-  await expect(page.getByTestId('new-funds-total')).toHaveText('6.50');
+  await expect(page.getByTestId('header-funds-total')).toHaveText('6.50');
   await form.getByLabel('项目总体目标').fill('保障门户网站安全稳定运行');
   await form.getByLabel('年度目标').fill('目标1：完成网站安全测评\n目标2：及时公开政务信息');
+  // The 指标库's first load fails (the network drops it): the editor says so and offers 重试.
+  await page.route('**/api/indicator_library*', (route) => route.abort('failed'), { times: 1 });
   await form.getByRole('button', { name: '创建项目并填报指标' }).click();
   await expect(page).toHaveURL(/\/projects\/\d+/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
@@ -59,6 +61,10 @@ test('creating a project from the indicator library, declaring it and submitting
 
   const add = editor.getByTestId('add-indicator');
   const picks = add.getByTestId('library-picks');
+  await expect(picks.getByTestId('library-error')).toContainText('指标库加载失败');
+  await expect(picks).not.toContainText('暂无匹配');
+  await picks.getByRole('button', { name: '重试' }).click();
+  await expect(picks.getByRole('button', { name: '维护网站数量', exact: true })).toBeVisible();
   async function fromLibrary(level1: string, level2: string, entry: string, weight: string) {
     await add.getByLabel('一级指标').selectOption(level1);
     await add.getByLabel('二级指标').selectOption(level2);

@@ -185,9 +185,11 @@ fn AddIndicatorForm() -> impl IntoView {
     // The 指标库 arrives after the page is interactive (never during hydration): the server
     // renders "正在加载指标库…", the browser fetches it once mounted.
     let library = RwSignal::new(None::<Result<Vec<LibraryItem>, crate::api::AppError>>);
-    Effect::new(move |_| {
+    let load_library = move || {
+        library.set(None);
         leptos::task::spawn_local(async move { library.set(Some(indicator_library().await)) });
-    });
+    };
+    Effect::new(move |_| load_library());
     let level1 = RwSignal::new(LEVELS[0].0.to_owned());
     let level2 = RwSignal::new(LEVELS[0].1[0].to_owned());
     let name = RwSignal::new(String::new());
@@ -220,12 +222,13 @@ fn AddIndicatorForm() -> impl IntoView {
         let (l1, l2, typed) = (level1.get(), level2.get(), name.get());
         let typed = typed.trim();
         library.get().map(|loaded| {
-            let items = loaded.unwrap_or_default();
-            items
-                .into_iter()
-                .filter(|i| i.entry.level1 == l1 && i.entry.level2 == l2)
-                .filter(|i| typed.is_empty() || i.entry.name.contains(typed) || i.entry.name == typed)
-                .collect::<Vec<_>>()
+            loaded.map(|items| {
+                items
+                    .into_iter()
+                    .filter(|i| i.entry.level1 == l1 && i.entry.level2 == l2)
+                    .filter(|i| typed.is_empty() || i.entry.name.contains(typed) || i.entry.name == typed)
+                    .collect::<Vec<_>>()
+            })
         })
     };
     let live = move || target_reading(&target.get(), &level2.get(), &name.get(), direction.get());
@@ -256,7 +259,14 @@ fn AddIndicatorForm() -> impl IntoView {
                 <span class="muted">"指标库："</span>
                 {move || match choices() {
                     None => view! { <span class="loading">"正在加载指标库…"</span> }.into_any(),
-                    Some(items) => {
+                    // A failed load says why and offers another try, never "no matches".
+                    Some(Err(e)) => view! {
+                        <span class="error" role="alert" data-testid="library-error">
+                            {format!("指标库加载失败：{e}")}
+                        </span>
+                        <button type="button" class="link" on:click=move |_| load_library()>"重试"</button>
+                    }.into_any(),
+                    Some(Ok(items)) => {
                         if items.is_empty() {
                             view! { <span class="muted">"此类别暂无匹配的常用指标，可直接填写。"</span> }.into_any()
                         } else {

@@ -24,7 +24,7 @@ pub use declaration_editor::DeclarationEditor;
 pub use error_notice::ErrorNotice;
 pub use evaluation_form::EvaluationForm;
 pub use fields::{CheckCell, ChoiceCell, FormErrors, TextAreaCell, TextCell};
-pub use header_editor::{HeaderEditor, HeaderValues};
+pub use header_editor::{HeaderEditor, HeaderFields, HeaderInputs, HeaderValues};
 pub use hydrated::{load_page, use_hydrated};
 pub use indicator_table::IndicatorTable;
 pub use monitoring_form::MonitoringForm;

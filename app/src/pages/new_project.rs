@@ -4,9 +4,7 @@
 //! build the indicator tree.
 
 use crate::api::{new_project_options, CreateProject, NewProjectChoices};
-use crate::components::{non_blank, use_hydrated, ErrorNotice, FormErrors, TextAreaCell, TextCell};
-use domain::money::format_wan;
-use domain::vocab::Field;
+use crate::components::{use_hydrated, ErrorNotice, FormErrors, HeaderFields, HeaderInputs};
 use leptos::prelude::*;
 
 #[component]
@@ -43,20 +41,7 @@ fn NewProjectForm(options: NewProjectChoices) -> impl IntoView {
     });
     let year = RwSignal::new(options.years.first().copied().unwrap_or_default());
     let department = RwSignal::new(options.departments.first().map(|d| d.0));
-    let name = RwSignal::new(String::new());
-    let unit = RwSignal::new(String::new());
-    let fiscal = RwSignal::new(String::new());
-    let other = RwSignal::new(String::new());
-    let overall = RwSignal::new(String::new());
-    let goals = RwSignal::new(String::new());
-    // 年度资金总额 as typed: the sum of the two figures, or what is wrong with them.
-    let total = move || {
-        let read = |s: String, f| domain::input::number(f, &s).map(Option::unwrap_or_default);
-        match (read(fiscal.get(), Field::FundsFiscal), read(other.get(), Field::FundsOther)) {
-            (Ok(a), Ok(b)) => a.checked_add(b).map(format_wan).unwrap_or_else(|| "—".to_owned()),
-            (Err(e), _) | (_, Err(e)) => e.to_string(),
-        }
-    };
+    let fields = HeaderFields::new(None);
     let several_departments = options.departments.len() > 1;
     let departments = options.departments.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -64,12 +49,12 @@ fn NewProjectForm(options: NewProjectChoices) -> impl IntoView {
         create.dispatch(CreateProject {
             year: year.get_untracked(),
             department_id: department.get_untracked(),
-            name: name.get_untracked(),
-            implementing_unit: non_blank(unit.get_untracked()),
-            funds_fiscal: non_blank(fiscal.get_untracked()),
-            funds_other: non_blank(other.get_untracked()),
-            overall_goal: overall.get_untracked(),
-            annual_goals: goals.get_untracked(),
+            name: fields.name(),
+            implementing_unit: fields.unit(),
+            funds_fiscal: fields.fiscal(),
+            funds_other: fields.other(),
+            overall_goal: fields.overall(),
+            annual_goals: fields.goals(),
         });
     };
     view! {
@@ -96,27 +81,7 @@ fn NewProjectForm(options: NewProjectChoices) -> impl IntoView {
                         view! { <strong>{departments.first().map(|d| d.1.clone()).unwrap_or_default()}</strong> }.into_any()
                     }}
                 </label>
-                <label class="wide"><span>"项目名称"</span>
-                    <TextCell value=name label="项目名称" field=Field::ProjectName errors/>
-                </label>
-                <label class="wide"><span>"实施单位（不填则同主管部门）"</span>
-                    <TextCell value=unit label="实施单位" field=Field::ImplementingUnit errors/>
-                </label>
-                <label><span>"其中：财政拨款（万元）"</span>
-                    <TextCell value=fiscal label="财政拨款" numeric=true field=Field::FundsFiscal errors/>
-                </label>
-                <label><span>"其他资金（万元）"</span>
-                    <TextCell value=other label="其他资金" numeric=true field=Field::FundsOther errors/>
-                </label>
-                <p class="wide"><span class="muted">"年度资金总额（万元）："</span>
-                    <strong data-testid="new-funds-total">{total}</strong>
-                </p>
-                <label class="wide"><span>"项目总体目标"</span>
-                    <TextAreaCell value=overall label="项目总体目标" rows=3 field=Field::OverallGoal errors/>
-                </label>
-                <label class="wide"><span>"年度目标（每行一个，如“目标1：……”）"</span>
-                    <TextAreaCell value=goals label="年度目标" rows=3 field=Field::AnnualGoals errors/>
-                </label>
+                <HeaderInputs fields errors/>
             </div>
             {move || create.value().get().and_then(Result::err).filter(|e| e.field().is_none()).map(|e| view! {
                 <p class="notice notice-error" role="alert">{e.message()}</p>
