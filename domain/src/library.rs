@@ -32,6 +32,25 @@ pub fn check_levels(level1: &str, level2: &str) -> Result<(), Invalid> {
     }
 }
 
+/// The standard 二级 a published table means by `level2` under `level1`: itself when standard;
+/// the 一级's only 二级 when the table leaves it empty or repeats the 一级 ("满意度指标 |
+/// 满意度指标"), or writes a part of it ("服务对象满意度"); the name with "指标" added ("数量" →
+/// "数量指标"). `None` when nothing standard is meant for sure.
+pub fn standard_level2(level1: &str, level2: &str) -> Option<&'static str> {
+    let options = level2_of(level1);
+    let level2 = level2.trim();
+    if let Some(found) = options.iter().find(|o| **o == level2) {
+        return Some(found);
+    }
+    if let Some(found) = options.iter().find(|o| o.strip_suffix("指标") == Some(level2)) {
+        return Some(found);
+    }
+    match options {
+        [only] if level2.is_empty() || level2 == level1 || only.contains(level2) => Some(only),
+        _ => None,
+    }
+}
+
 /// Where a pair sits in [`LEVELS`] (unknown pairs last), for ordering.
 pub fn level_rank(level1: &str, level2: &str) -> (usize, usize) {
     let i1 = LEVELS.iter().position(|(l1, _)| *l1 == level1).unwrap_or(LEVELS.len());
@@ -221,6 +240,21 @@ mod tests {
     use crate::value::parse_target;
 
     const DEMO: &str = include_str!("../../fixtures/000_a24f108f427dffbb.txt");
+
+    #[test]
+    fn published_level2_names_are_read_as_the_standard_ones() {
+        assert_eq!(standard_level2("产出指标", "数量指标"), Some("数量指标"));
+        assert_eq!(standard_level2("产出指标", "数量"), Some("数量指标"));
+        assert_eq!(standard_level2("满意度指标", "满意度指标"), Some("服务对象满意度指标"));
+        assert_eq!(standard_level2("满意度指标", ""), Some("服务对象满意度指标"));
+        assert_eq!(standard_level2("满意度指标", "服务对象满意度"), Some("服务对象满意度指标"));
+        // Never a guess between several.
+        assert_eq!(standard_level2("产出指标", ""), None);
+        assert_eq!(standard_level2("产出指标", "产出指标"), None);
+        assert_eq!(standard_level2("效益指标", "社会效益"), Some("社会效益指标"));
+        assert_eq!(standard_level2("效益指标", "效益"), None);
+        assert_eq!(standard_level2("其他", "数量指标"), None);
+    }
 
     #[test]
     fn levels_are_checked() {

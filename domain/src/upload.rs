@@ -110,3 +110,51 @@ impl Report {
         self.problems.push(Problem { place: place.to_owned(), severity, message: message.into() });
     }
 }
+
+/// One indicator row of a 绩效目标表 being imported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetRow {
+    /// "第12行" of the text read (a Word or spreadsheet table as pipe rows).
+    pub place: String,
+    pub level1: String,
+    pub level2: String,
+    pub name: String,
+    pub target_text: String,
+    pub weight: Option<Decimal>,
+    /// How the 指标值 reads ("数值：≥ 98%"), as the declaration form shows it.
+    pub reading: String,
+}
+
+/// One table of the file: the project it becomes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetProject {
+    pub name: String,
+    /// 主管部门 and year as the table gives them (the import uses the ones chosen).
+    pub table_department: Option<String>,
+    pub table_year: Option<i32>,
+    pub implementing_unit: Option<String>,
+    pub funds_total: Option<Decimal>,
+    pub annual_goals: usize,
+    pub rows: Vec<TargetRow>,
+    /// The new project, once committed.
+    pub project_id: Option<i32>,
+}
+
+/// The preview of a 绩效目标表 import (each table a new draft project), or what its commit did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetsReport {
+    pub file_name: String,
+    pub sha256: String,
+    pub dry_run: bool,
+    pub committed: bool,
+    pub year: i32,
+    pub department: String,
+    pub projects: Vec<TargetProject>,
+    pub problems: Vec<Problem>,
+}
+
+impl TargetsReport {
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| p.severity == Severity::Error).count()
+    }
+}

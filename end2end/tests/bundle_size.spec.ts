@@ -6,7 +6,7 @@ import { signIn } from './helpers';
 // twins, scripts/build.sh). The figure is printed for BENCHMARKS.md (BUNDLE). The limit below is
 // today's bundle plus a margin, so growth is caught; issue 14's goal is 300 KB. It also prints the
 // first-load time on a slow 3G profile.
-const LIMIT_KB = Number(process.env.JIXIAO_BUNDLE_LIMIT_KB ?? 860);
+const LIMIT_KB = Number(process.env.JIXIAO_BUNDLE_LIMIT_KB ?? 885);
 
 test('the project page fetches its WASM and JS compressed, within the size limit', async ({ page }) => {
   test.setTimeout(180_000);

@@ -51,13 +51,13 @@ test('spreadsheet import: template, preview with problems, commit, revert', asyn
 
   // The template as downloaded: every indicator read, nothing to write.
   await dept.getByTestId('upload-file').setInputFiles(template!);
-  await dept.getByRole('button', { name: '上传并预览' }).click();
+  await dept.locator('#upload').getByRole('button', { name: '上传并预览' }).click();
   await expect(dept.getByTestId('preview-summary')).toContainText('读取 17 行，将写入 0 项；错误 0 个');
   await expect(dept.getByRole('button', { name: '确认导入' })).toBeDisabled();
 
   // Mistakes: named at their cells, and the commit stays disabled.
   await dept.getByTestId('upload-file').setInputFiles(fixture('demo-actuals-bad.xlsx'));
-  await dept.getByRole('button', { name: '上传并预览' }).click();
+  await dept.locator('#upload').getByRole('button', { name: '上传并预览' }).click();
   const problems = dept.getByTestId('problems');
   await expect(problems).toContainText('自评数据!D3：无法识别的数值“约九成”');
   await expect(problems).toContainText('自评数据!第4行：项目“政府网站维护费及业务经费”中没有指标“不存在的指标”');
@@ -67,7 +67,7 @@ test('spreadsheet import: template, preview with problems, commit, revert', asyn
 
   // A good sheet from another system, matched by names.
   await dept.getByTestId('upload-file').setInputFiles(fixture('demo-actuals.xlsx'));
-  await dept.getByRole('button', { name: '上传并预览' }).click();
+  await dept.locator('#upload').getByRole('button', { name: '上传并预览' }).click();
   await expect(dept.getByTestId('preview-summary')).toContainText('读取 3 行，将写入 3 项；错误 0 个');
   await expect(dept.locator('.preview-rows')).toContainText('设备老化，明年更换');
   await dept.getByRole('button', { name: '确认导入' }).click();

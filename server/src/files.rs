@@ -18,8 +18,15 @@ use sheets::template::{self, Scope};
 use tokio::sync::Semaphore;
 use tower_sessions::Session;
 
-/// Where workbooks are uploaded.
+/// Where workbooks of actuals are uploaded.
 pub const UPLOAD_PATH: &str = "/import/actuals";
+/// Where 绩效目标表 files (Word, workbook, text) are uploaded to become new projects.
+pub const TARGETS_UPLOAD_PATH: &str = "/import/targets";
+
+/// Whether `path` takes file uploads (larger than any form).
+pub fn is_upload(path: &str) -> bool {
+    path == UPLOAD_PATH || path == TARGETS_UPLOAD_PATH
+}
 
 /// Imports read at the same time; others wait their turn.
 pub const IMPORT_SLOTS: usize = 2;
@@ -206,6 +213,79 @@ pub async fn upload_actuals(
     }
 }
 
+/// `POST /import/targets` (multipart: `file`, `year`, and `department_id` for an administrator):
+/// the tables of a 绩效目标表 file as new draft projects — a preview, or with `?commit=SHA256`
+/// the commit of the same file. Answers the report as JSON, or the error's JSON and status.
+pub async fn upload_targets(
+    db: db::DatabaseConnection,
+    session: Session,
+    query: UploadQuery,
+    mut multipart: Multipart,
+) -> Response {
+    let user = match signed_in(&db, &session).await {
+        Ok(u) => u,
+        Err(_) => return refuse_json(&AppError::NotSignedIn),
+    };
+    let (mut file, mut year, mut department_id) = (None, None, None);
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                let file_name = field.file_name().unwrap_or("upload").chars().take(200).collect::<String>();
+                let bytes = match field.bytes().await {
+                    Ok(b) => b,
+                    Err(e) => return refuse_json(&AppError::BadRequest(format!("上传中断：{e}"))),
+                };
+                let number =
+                    || std::str::from_utf8(&bytes).ok().map(str::trim).filter(|t| !t.is_empty()).map(str::parse::<i32>);
+                match name.as_str() {
+                    "file" => file = Some((file_name, bytes)),
+                    "year" => match number() {
+                        Some(Ok(y)) => year = Some(y),
+                        _ => return refuse_json(&AppError::BadRequest("请选择年度".to_owned())),
+                    },
+                    "department_id" => match number() {
+                        Some(Ok(d)) => department_id = Some(d),
+                        None => {}
+                        Some(Err(_)) => return refuse_json(&AppError::BadRequest("主管部门无效".to_owned())),
+                    },
+                    _ => {}
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return refuse_json(&AppError::BadRequest(format!("上传内容有误：{e}"))),
+        }
+    }
+    let Some((name, bytes)) = file else {
+        return refuse_json(&AppError::BadRequest("请选择要上传的文件".to_owned()));
+    };
+    let Some(year) = year else { return refuse_json(&AppError::BadRequest("请选择年度".to_owned())) };
+    let Ok(_slot) = SLOTS.acquire().await else { return refuse_json(&AppError::Busy) };
+    let limits = sheets::Limits { max_bytes: upload_limit() as u64, ..sheets::Limits::default() };
+    let read = tokio::task::spawn_blocking(move || {
+        sheets::targets::upload_text(&bytes, &limits)
+            .map(|(text, sha)| (domain::import::import_target_tables(&text), sha))
+    })
+    .await;
+    let (tables, sha256) = match read {
+        Ok(Ok(read)) => read,
+        Ok(Err(e)) => return refuse_json(&AppError::Upload(e.to_string())),
+        Err(e) => {
+            tracing::error!("reading {name}: {e}");
+            return refuse_json(&AppError::Internal);
+        }
+    };
+    if query.commit.as_ref().is_some_and(|expected| *expected != sha256) {
+        return refuse_json(&AppError::Upload("上传的文件与预览时的不同，请重新预览后再导入".to_owned()));
+    }
+    let to = db::cycle::target_import::Destination { department_id, year };
+    let source = db::cycle::target_import::Source { file_name: &name, sha256: &sha256, tables: &tables };
+    match db::cycle::target_import::import_targets(&db, &user, &to, &source, query.commit.is_none()).await {
+        Ok(report) => Json(report).into_response(),
+        Err(e) => refuse_json(&AppError::from(e)),
+    }
+}
+
 /// `GET /imports/{id}/report.json`: a committed import's report, for whoever may see the record.
 pub async fn import_report(db: db::DatabaseConnection, session: Session, id: i32) -> Response {
     let user = match signed_in(&db, &session).await {
@@ -227,7 +307,7 @@ pub async fn import_report(db: db::DatabaseConnection, session: Session, id: i32
 
 /// The routes above.
 pub fn routes(db: db::DatabaseConnection) -> axum::Router<leptos::prelude::LeptosOptions> {
-    let (a, b, c, d) = (db.clone(), db.clone(), db.clone(), db);
+    let (a, b, c, d, e) = (db.clone(), db.clone(), db.clone(), db.clone(), db);
     axum::Router::new()
         .route(
             "/export/template.xlsx",
@@ -245,6 +325,13 @@ pub fn routes(db: db::DatabaseConnection) -> axum::Router<leptos::prelude::Lepto
             UPLOAD_PATH,
             axum::routing::post(move |session: Session, Query(q): Query<UploadQuery>, multipart: Multipart| {
                 upload_actuals(b.clone(), session, q, multipart)
+            })
+            .layer(axum::extract::DefaultBodyLimit::max(upload_limit())),
+        )
+        .route(
+            TARGETS_UPLOAD_PATH,
+            axum::routing::post(move |session: Session, Query(q): Query<UploadQuery>, multipart: Multipart| {
+                upload_targets(e.clone(), session, q, multipart)
             })
             .layer(axum::extract::DefaultBodyLimit::max(upload_limit())),
         )

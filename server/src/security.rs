@@ -40,8 +40,7 @@ pub async fn guard_writes(request: Request, next: Next) -> Response {
     }
     // Spreadsheet uploads may be larger than any form; their size is checked here too, before
     // the body is read.
-    let max =
-        if request.uri().path() == crate::files::UPLOAD_PATH { crate::files::upload_limit() } else { MAX_BODY_BYTES };
+    let max = if crate::files::is_upload(request.uri().path()) { crate::files::upload_limit() } else { MAX_BODY_BYTES };
     if let Err(e) = check_write_limit(request.headers(), max) {
         return crate::web::refuse_json(&e);
     }

@@ -1446,11 +1446,28 @@ async fn send_raw(app: &App, req: Request<Body>) -> (StatusCode, axum::http::Hea
 }
 
 fn upload(uri: &str, cookie: Option<&str>, file_name: &str, bytes: &[u8]) -> Request<Body> {
+    upload_with(uri, cookie, file_name, bytes, &[])
+}
+
+/// A multipart upload of `bytes` as the field `file`, after the form `fields`.
+fn upload_with(
+    uri: &str,
+    cookie: Option<&str>,
+    file_name: &str,
+    bytes: &[u8],
+    fields: &[(&str, &str)],
+) -> Request<Body> {
     let boundary = "jixiaoBoundary7MA4YWxkTrZu0gW";
-    let mut body = format!(
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    body.extend(format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
     )
-    .into_bytes();
+    .into_bytes());
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let mut req = Request::post(uri).header("content-type", format!("multipart/form-data; boundary={boundary}"));
@@ -1567,7 +1584,90 @@ async fn spreadsheet_files_over_http() {
     assert!(reverted.body.contains("\"committed\":true"), "{}", reverted.body);
     let page = get(&app, "/imports", Some(&akqi)).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("批量导入年终实际完成值") && page.body.contains("由 akqi 撤销"), "{}", page.body);
+    assert!(page.body.contains("年终实际完成值") && page.body.contains("由 akqi 撤销"), "{}", page.body);
+}
+
+/// 导入绩效目标表 over HTTP: a department previews a published table and commits it as a new
+/// draft project of its own; anonymous visitors, the 财政局, a forged department, a file other
+/// than the previewed one and a file that is no table are refused, and nothing is written.
+#[tokio::test]
+async fn target_tables_over_http() {
+    let app = demo_app().await;
+    let db = app.db.db.clone();
+    let akqi = login(&app, "akqi", "jixiao-akqi-2021").await;
+    let jiaoyu = login(&app, "jiaoyu", "jiaoyu-pass-1").await;
+    let finance = login(&app, "caizheng", "jixiao-finance-2021").await;
+    let text = include_str!("../../fixtures/000_a24f108f427dffbb.txt")
+        .replace("政府网站维护费及业务经费", "政务新媒体运维经费");
+    let year = [("year", "2021")];
+    let before = db::store::projects::count(&db).await.unwrap();
+
+    let reply = send(&app, upload_with("/import/targets", Some(&akqi), "目标表.txt", text.as_bytes(), &year)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let preview: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(preview["committed"], false);
+    assert_eq!(preview["department"], "阿合奇县电子政务办公室");
+    assert_eq!(preview["projects"][0]["name"], "政务新媒体运维经费");
+    assert_eq!(preview["projects"][0]["rows"].as_array().unwrap().len(), 17);
+    let sha = preview["sha256"].as_str().unwrap().to_owned();
+    assert_eq!(db::store::projects::count(&db).await.unwrap(), before, "a preview writes nothing");
+
+    let other_department = db::store::projects::one(&db, 2).await.unwrap().unwrap().project.department_id.to_string();
+    for (req, status, message) in [
+        (upload_with("/import/targets", None, "a.txt", text.as_bytes(), &year), StatusCode::UNAUTHORIZED, "请先登录"),
+        (upload_with("/import/targets", Some(&finance), "a.txt", text.as_bytes(), &year), StatusCode::FORBIDDEN, ""),
+        (
+            upload_with(
+                "/import/targets",
+                Some(&akqi),
+                "a.txt",
+                text.as_bytes(),
+                &[("year", "2021"), ("department_id", &other_department)],
+            ),
+            StatusCode::FORBIDDEN,
+            "",
+        ),
+        (
+            upload_with("/import/targets", Some(&akqi), "a.txt", text.as_bytes(), &[]),
+            StatusCode::BAD_REQUEST,
+            "请选择年度",
+        ),
+        (
+            upload_with("/import/targets?commit=0000", Some(&akqi), "a.txt", text.as_bytes(), &year),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "与预览时的不同",
+        ),
+        (
+            upload_with("/import/targets", Some(&akqi), "a.pdf", b"%PDF-1.7\x00\x01", &year),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "不是表格或 Word 文件",
+        ),
+        (
+            upload_with("/import/targets", Some(&akqi), "a.txt", "只是一段文字".as_bytes(), &year),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "",
+        ),
+    ] {
+        let reply = send(&app, req).await;
+        assert_eq!(reply.status, status, "{}", reply.body);
+        assert!(reply.body.contains(message), "{}", reply.body);
+    }
+    assert_eq!(db::store::projects::count(&db).await.unwrap(), before);
+
+    let reply = send(
+        &app,
+        upload_with(&format!("/import/targets?commit={sha}"), Some(&akqi), "目标表.txt", text.as_bytes(), &year),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let done: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(done["committed"], true);
+    let id = done["projects"][0]["project_id"].as_i64().unwrap();
+    let page = get(&app, &format!("/projects/{id}"), Some(&akqi)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("政务新媒体运维经费") && page.body.contains("维护网站数量"));
+    assert_eq!(get(&app, &format!("/projects/{id}"), Some(&jiaoyu)).await.status, StatusCode::FORBIDDEN);
+    app.db.cleanup().await.unwrap();
 }
 
 /// The documents over HTTP (`/export/{document}.{format}`): each for whoever may read it, refused

@@ -11,6 +11,10 @@ use std::io::Read;
 /// The text of a 绩效目标表 file: a Word document (.docx) or a workbook (xlsx, xls, ods), told
 /// apart by the bytes.
 pub fn document_text(bytes: &[u8], limits: &Limits) -> Result<String, FileError> {
+    crate::read::guarded(|| document_text_unguarded(bytes, limits))
+}
+
+fn document_text_unguarded(bytes: &[u8], limits: &Limits) -> Result<String, FileError> {
     if bytes.starts_with(b"PK\x03\x04") {
         let (zip, names) = checked_zip(bytes, limits)?;
         if names.iter().any(|n| n == "word/document.xml") {
@@ -18,6 +22,30 @@ pub fn document_text(bytes: &[u8], limits: &Limits) -> Result<String, FileError>
         }
     }
     workbook_text(bytes, limits).map_err(|e| if e == FileError::NotSpreadsheet { FileError::NotTargetFile } else { e })
+}
+
+/// An uploaded 绩效目标表 (the upload page): a Word document or a workbook as
+/// [`document_text`] reads them, or plain UTF-8 text (a table copied from a web page or a PDF and
+/// saved as .txt); with the file's SHA-256, which a commit must match.
+pub fn upload_text(bytes: &[u8], limits: &Limits) -> Result<(String, String), FileError> {
+    use sha2::{Digest, Sha256};
+    if bytes.is_empty() {
+        return Err(FileError::Empty);
+    }
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(FileError::TooLarge { size_kib: bytes.len() as u64 / 1024, max_mib: limits.max_bytes >> 20 });
+    }
+    let sha256 = crate::actuals::hex(&Sha256::digest(bytes));
+    match document_text(bytes, limits) {
+        Err(FileError::NotTargetFile) => {
+            let text = std::str::from_utf8(bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes))
+                .ok()
+                .filter(|t| !t.contains('\0'))
+                .ok_or(FileError::NotTargetFile)?;
+            Ok((text.to_owned(), sha256))
+        }
+        other => other.map(|text| (text, sha256)),
+    }
 }
 
 /// A cell's or paragraph's text on one line: line breaks as spaces, pipes as slashes.
@@ -119,6 +147,10 @@ fn docx_text(mut zip: Archive<'_>, limits: &Limits) -> Result<String, FileError>
 /// The workbook's rows as pipe-separated lines, sheet after sheet. A cell's own line breaks
 /// become spaces and its pipes slashes, so a row stays one line of cells.
 pub fn workbook_text(bytes: &[u8], limits: &Limits) -> Result<String, FileError> {
+    crate::read::guarded(|| workbook_text_unguarded(bytes, limits))
+}
+
+fn workbook_text_unguarded(bytes: &[u8], limits: &Limits) -> Result<String, FileError> {
     let mut book = Book::open(bytes, limits)?;
     let mut text = String::new();
     for name in book.sheet_names() {

@@ -1,6 +1,6 @@
 //! 批量导入: download the 自评表 template, upload the filled workbook with a progress bar, see
 //! the preview (every row old → new with its score, every problem at its cell), commit it, and
-//! the history of imports with their reports and 撤销.
+//! the history of imports with their reports and 撤销; below, 导入绩效目标表 (import_targets.rs).
 
 use crate::api::{import_history, template_links, ImportRecordRow, Report, RevertImport, TemplateLink};
 use crate::components::{use_hydrated, ErrorNotice};
@@ -25,7 +25,8 @@ pub fn ImportPage() -> impl IntoView {
     });
     view! {
         <div class="imports" data-hydrated=move || if hydrated.get() { "true" } else { "false" }>
-            <h1>"批量导入年终实际完成值"</h1>
+            <h1>"批量导入"</h1>
+            <h2 class="section-title">"年终实际完成值"</h2>
             <p class="lead">
                 "下载绩效自评表模板，在 Excel / WPS 中填写黄色单元格（实际完成值、偏差原因分析及改进措施、全年预算数与执行数），"
                 "上传后先预览：每一行的原值与新值、得分和问题都会列出；确认无误后一次导入，出错时不写入任何数据。"
@@ -45,6 +46,14 @@ pub fn ImportPage() -> impl IntoView {
             <section class="card" id="upload">
                 <h2>"2. 上传并预览"</h2>
                 <Uploader on_committed=on_change/>
+            </section>
+            <section class="card" id="targets">
+                <h2>"导入绩效目标表（新建项目）"</h2>
+                <p class="lead">
+                    "上传已公开或已填好的项目支出绩效目标表（申报表）：每张表成为所选年度、所选部门的一个新项目（草稿），"
+                    "指标逐行按与填报页相同的规则检查；先预览，确认后一次创建，出错时不创建任何项目。"
+                </p>
+                <super::import_targets::TargetsImport/>
             </section>
             <section class="card" id="history">
                 <h2>"导入记录"</h2>
@@ -78,9 +87,9 @@ fn TemplateList(links: Vec<TemplateLink>) -> impl IntoView {
     }
 }
 
-/// What the uploader is doing.
+/// What an uploader is doing.
 #[derive(Clone, Debug, PartialEq)]
-enum Stage {
+pub(crate) enum Stage {
     Idle,
     Uploading(u32),
     Checking,
@@ -137,6 +146,24 @@ fn Uploader(on_committed: impl Fn() + Copy + Send + Sync + 'static) -> impl Into
             </label>
             <button type="submit" class="btn" disabled=move || stage.get() != Stage::Idle>"上传并预览"</button>
         </form>
+        <UploadProgress stage/>
+        {move || error.get().map(|m| view! {
+            <div class="notice notice-error" role="alert" data-testid="upload-error"><strong>"无法导入："</strong>{m}</div>
+        })}
+        {move || done.get().map(|r| view! {
+            <div class="notice notice-success" role="status" data-testid="import-done">
+                {format!("已导入：写入 {} 项（导入记录编号 {}）。", r.counts.rows_changed, r.import_id.unwrap_or_default())}
+                <ProjectTotals report=r.clone()/>
+            </div>
+        })}
+        {move || preview.get().map(|r| view! { <Preview report=r on_commit=move |sha| send(Some(sha))/> })}
+    }
+}
+
+/// The upload's progress bar, then "checking" while the server reads the file.
+#[component]
+pub(crate) fn UploadProgress(stage: RwSignal<Stage>) -> impl IntoView {
+    view! {
         {move || match stage.get() {
             Stage::Idle => None,
             Stage::Uploading(p) => Some(view! {
@@ -152,16 +179,6 @@ fn Uploader(on_committed: impl Fn() + Copy + Send + Sync + 'static) -> impl Into
                 </div>
             }.into_any()),
         }}
-        {move || error.get().map(|m| view! {
-            <div class="notice notice-error" role="alert" data-testid="upload-error"><strong>"无法导入："</strong>{m}</div>
-        })}
-        {move || done.get().map(|r| view! {
-            <div class="notice notice-success" role="status" data-testid="import-done">
-                {format!("已导入：写入 {} 项（导入记录编号 {}）。", r.counts.rows_changed, r.import_id.unwrap_or_default())}
-                <ProjectTotals report=r.clone()/>
-            </div>
-        })}
-        {move || preview.get().map(|r| view! { <Preview report=r on_commit=move |sha| send(Some(sha))/> })}
     }
 }
 
@@ -313,14 +330,14 @@ fn History(rows: Vec<ImportRecordRow>, revert: ServerAction<RevertImport>) -> im
     }
 }
 
-/// Posts the form (its file) to `url` with XMLHttpRequest, reporting upload progress in percent,
-/// then the report or the error's message.
+/// Posts the form (its file and fields) to `url` with XMLHttpRequest, reporting upload progress
+/// in percent, then the report or the error's message.
 #[cfg(feature = "hydrate")]
-fn post_form(
+pub(crate) fn post_form<T: serde::de::DeserializeOwned + 'static>(
     form: &web_sys::HtmlFormElement,
     url: &str,
     on_progress: impl Fn(u32) + 'static,
-    on_done: impl Fn(Result<Report, String>) + 'static,
+    on_done: impl Fn(Result<T, String>) + 'static,
 ) {
     use crate::api::AppError;
     use std::rc::Rc;
@@ -345,7 +362,7 @@ fn post_form(
                 let status = x.status().unwrap_or(0);
                 let text = x.response_text().ok().flatten().unwrap_or_default();
                 d(if status == 200 {
-                    serde_json::from_str::<Report>(&text).map_err(|_| AppError::Internal.message())
+                    serde_json::from_str::<T>(&text).map_err(|_| AppError::Internal.message())
                 } else {
                     Err(error_message(&text))
                 });

@@ -2,6 +2,7 @@
 
 mod admin;
 mod admin_library;
+mod import_targets;
 mod imports;
 mod login;
 mod new_project;

@@ -14,7 +14,7 @@ use domain::value::{parse_target, ValueKind};
 use domain::vocab::{AuditAction, Basis, EntityKind, Field, IndicatorNature};
 use domain::workflow::{Phase, SubmitCheck};
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter};
 
 /// The longest 指标值 accepted, in characters.
 pub const MAX_TARGET_CHARS: usize = 200;
@@ -85,12 +85,24 @@ pub async fn add_indicator(
     new: &NewIndicatorEdit,
 ) -> Result<indicator::Model> {
     let txn = write::begin(db).await?;
-    let project = access::project_for_edit(&txn, user, project_id, Phase::Declaration).await?;
+    let saved = add_indicator_in(&txn, user, project_id, new).await?;
+    write::commit(txn, &[project_id]).await?;
+    Ok(saved)
+}
+
+/// [`add_indicator`] inside the caller's transaction (a 绩效目标表 import adds a table's rows).
+pub async fn add_indicator_in(
+    txn: &DatabaseTransaction,
+    user: &user::Model,
+    project_id: i32,
+    new: &NewIndicatorEdit,
+) -> Result<indicator::Model> {
+    let project = access::project_for_edit(txn, user, project_id, Phase::Declaration).await?;
     domain::library::check_levels(&new.level1, &new.level2)?;
     let name = input::required_text(&new.name, Field::IndicatorName, MAX_INDICATOR_NAME_CHARS)?;
     let text = validate_target_of(&new.level2, &name, new.edit.direction, &new.edit.target_text)?;
     let weight = checked_weight(new.edit.weight)?;
-    let existing = store::projects::indicators(&txn, project_id).await?;
+    let existing = store::projects::indicators(txn, project_id).await?;
     if existing.iter().any(|i| i.level2 == new.level2 && i.name == name) {
         return Err(Invalid::Duplicate { field: Field::IndicatorName, value: name }.into());
     }
@@ -109,9 +121,7 @@ pub async fn add_indicator(
         .set(C::TargetParsed, Some(parsed));
     let keys = vec![(C::ProjectId, project_id.into()), (C::SortOrder, sort_order.into())];
     let audit = Audit { user, at: Utc::now(), kind: EntityKind::Indicator, project_id: Some(project.id), action: None };
-    let saved = write::upsert(&txn, None, 0, keys, changes, audit).await?;
-    write::commit(txn, &[project.id]).await?;
-    Ok(saved.row)
+    Ok(write::upsert(txn, None, 0, keys, changes, audit).await?.row)
 }
 
 /// Removes an indicator while its project's 目标申报 is 草稿 / 退回, if it is still at

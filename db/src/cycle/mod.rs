@@ -15,4 +15,5 @@ pub mod declaration;
 pub mod evaluation;
 pub mod monitoring;
 pub mod new_project;
+pub mod target_import;
 pub mod transition;

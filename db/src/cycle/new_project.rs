@@ -14,7 +14,7 @@ use domain::input::{self, Invalid};
 use domain::vocab::{AuditAction, EntityKind, Field};
 use domain::workflow::{transition, Action, Phase, Status};
 use rust_decimal::Decimal;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
 /// The longest 项目名称 / 实施单位, and goal text, in characters.
 pub const MAX_NAME_CHARS: usize = 100;
@@ -77,17 +77,30 @@ pub async fn create_project(
     year: i32,
     header: &Header,
 ) -> Result<i32> {
+    let txn = write::begin(db).await?;
+    let id = create_project_in(&txn, user, department_id, year, header).await?;
+    write::commit(txn, &[id]).await?;
+    Ok(id)
+}
+
+/// [`create_project`] inside the caller's transaction (a 绩效目标表 import creates several).
+pub async fn create_project_in(
+    txn: &DatabaseTransaction,
+    user: &user::Model,
+    department_id: Option<i32>,
+    year: i32,
+    header: &Header,
+) -> Result<i32> {
     let actor = accounts::actor(user);
     domain::workflow::may_create_project(&actor)?;
     let department_id = department_id.or(user.department_id).ok_or(Invalid::Required { field: Field::Department })?;
     transition(&actor, department_id, Phase::Declaration, Status::Draft, &Action::Edit, None)?;
     let checked = check(header)?;
-    let txn = write::begin(db).await?;
-    let department = store::directory::department_name(&txn, department_id)
+    let department = store::directory::department_name(txn, department_id)
         .await?
         .ok_or(Invalid::UnknownReference { field: Field::Department })?;
-    let fiscal_year = store::directory::fiscal_year_by_year(&txn, year).await?.ok_or(Invalid::YearNotOpen { year })?;
-    if store::projects::find_by_name(&txn, department_id, fiscal_year.id, &checked.name).await?.is_some() {
+    let fiscal_year = store::directory::fiscal_year_by_year(txn, year).await?.ok_or(Invalid::YearNotOpen { year })?;
+    if store::projects::find_by_name(txn, department_id, fiscal_year.id, &checked.name).await?.is_some() {
         return Err(Invalid::DuplicateProject { year, department, project: checked.name }.into());
     }
     let new = NewProject {
@@ -102,7 +115,7 @@ pub async fn create_project(
         annual_goals: checked.annual_goals,
         indicators: Vec::new(),
     };
-    let id = store::projects::insert(&txn, &new, department_id, fiscal_year.id).await?;
+    let id = store::projects::insert(txn, &new, department_id, fiscal_year.id).await?;
     let audit = Audit {
         user,
         at: Utc::now(),
@@ -120,8 +133,7 @@ pub async fn create_project(
         Change::new(Field::OverallGoal, None, Some(&new.overall_goal)),
         Change::new(Field::AnnualGoals, None, Some(&goals)),
     ];
-    write::record_changes(&txn, &audit, id, &changes).await?;
-    write::commit(txn, &[id]).await?;
+    write::record_changes(txn, &audit, id, &changes).await?;
     Ok(id)
 }
 
