@@ -162,6 +162,65 @@ pub struct UploadQuery {
     pub commit: Option<String>,
 }
 
+/// A multipart upload as read: the file (its name, at most 200 characters, and its bytes) and the
+/// other fields as text.
+struct Upload {
+    name: String,
+    bytes: axum::body::Bytes,
+    fields: std::collections::HashMap<String, String>,
+}
+
+/// Reads an upload's multipart body; a broken body or one without a file is refused with the
+/// reason.
+async fn read_upload(multipart: &mut Multipart, default_name: &str) -> Result<Upload, AppError> {
+    let mut file = None;
+    let mut fields = std::collections::HashMap::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let key = field.name().unwrap_or_default().to_owned();
+                let name = field.file_name().unwrap_or(default_name).chars().take(200).collect::<String>();
+                let bytes = field.bytes().await.map_err(|e| AppError::BadRequest(format!("上传中断：{e}")))?;
+                if key == "file" {
+                    file = Some((name, bytes));
+                } else {
+                    fields.insert(key, String::from_utf8_lossy(&bytes).trim().to_owned());
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return Err(AppError::BadRequest(format!("上传内容有误：{e}"))),
+        }
+    }
+    let (name, bytes) = file.ok_or_else(|| AppError::BadRequest("请选择要上传的文件".to_owned()))?;
+    Ok(Upload { name, bytes, fields })
+}
+
+/// Reads the uploaded file with `read` off the async runtime (the caller holds an import slot);
+/// a file the reader refuses is [`AppError::Upload`] with its reason.
+async fn read_file<T: Send + 'static>(
+    name: &str,
+    read: impl FnOnce(&sheets::Limits) -> Result<T, sheets::FileError> + Send + 'static,
+) -> Result<T, AppError> {
+    let limits = sheets::Limits { max_bytes: upload_limit() as u64, ..sheets::Limits::default() };
+    match tokio::task::spawn_blocking(move || read(&limits)).await {
+        Ok(read) => read.map_err(|e| AppError::Upload(e.to_string())),
+        Err(e) => {
+            tracing::error!("reading {name}: {e}");
+            Err(AppError::Internal)
+        }
+    }
+}
+
+/// A commit must upload the very file that was previewed.
+fn check_commit(query: &UploadQuery, sha256: &str) -> Result<(), AppError> {
+    match &query.commit {
+        Some(expected) if expected != sha256 => {
+            Err(AppError::Upload("上传的文件与预览时的不同，请重新预览后再导入".to_owned()))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// `POST /import/actuals` (multipart, field `file`): the preview, or with `?commit=SHA256` the
 /// commit of the same file. Answers the report as JSON, or the error's JSON and status.
 pub async fn upload_actuals(
@@ -174,38 +233,17 @@ pub async fn upload_actuals(
         Ok(u) => u,
         Err(_) => return refuse_json(&AppError::NotSignedIn),
     };
-    let mut file = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => {
-                let name = field.file_name().unwrap_or("upload.xlsx").chars().take(200).collect::<String>();
-                match field.bytes().await {
-                    Ok(bytes) => file = Some((name, bytes)),
-                    Err(e) => return refuse_json(&AppError::BadRequest(format!("上传中断：{e}"))),
-                }
-            }
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(e) => return refuse_json(&AppError::BadRequest(format!("上传内容有误：{e}"))),
-        }
-    }
-    let Some((name, bytes)) = file else {
-        return refuse_json(&AppError::BadRequest("请选择要上传的文件".to_owned()));
+    let Upload { name, bytes, .. } = match read_upload(&mut multipart, "upload.xlsx").await {
+        Ok(upload) => upload,
+        Err(e) => return refuse_json(&e),
     };
     let Ok(_slot) = SLOTS.acquire().await else { return refuse_json(&AppError::Busy) };
-    let limits = sheets::Limits { max_bytes: upload_limit() as u64, ..sheets::Limits::default() };
-    let parsed = match tokio::task::spawn_blocking(move || sheets::actuals::read(&bytes, &limits)).await {
-        Ok(Ok(parsed)) => parsed,
-        Ok(Err(e)) => return refuse_json(&AppError::Upload(e.to_string())),
-        Err(e) => {
-            tracing::error!("reading {name}: {e}");
-            return refuse_json(&AppError::Internal);
-        }
+    let parsed = match read_file(&name, move |limits| sheets::actuals::read(&bytes, limits)).await {
+        Ok(parsed) => parsed,
+        Err(e) => return refuse_json(&e),
     };
-    if let Some(expected) = &query.commit {
-        if *expected != parsed.sha256 {
-            return refuse_json(&AppError::Upload("上传的文件与预览时的不同，请重新预览后再导入".to_owned()));
-        }
+    if let Err(e) = check_commit(&query, &parsed.sha256) {
+        return refuse_json(&e);
     }
     match sheets::actuals::apply(&db, &user, &name, &parsed, query.commit.is_none()).await {
         Ok(report) => Json(report).into_response(),
@@ -226,57 +264,30 @@ pub async fn upload_targets(
         Ok(u) => u,
         Err(_) => return refuse_json(&AppError::NotSignedIn),
     };
-    let (mut file, mut year, mut department_id) = (None, None, None);
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_owned();
-                let file_name = field.file_name().unwrap_or("upload").chars().take(200).collect::<String>();
-                let bytes = match field.bytes().await {
-                    Ok(b) => b,
-                    Err(e) => return refuse_json(&AppError::BadRequest(format!("上传中断：{e}"))),
-                };
-                let number =
-                    || std::str::from_utf8(&bytes).ok().map(str::trim).filter(|t| !t.is_empty()).map(str::parse::<i32>);
-                match name.as_str() {
-                    "file" => file = Some((file_name, bytes)),
-                    "year" => match number() {
-                        Some(Ok(y)) => year = Some(y),
-                        _ => return refuse_json(&AppError::BadRequest("请选择年度".to_owned())),
-                    },
-                    "department_id" => match number() {
-                        Some(Ok(d)) => department_id = Some(d),
-                        None => {}
-                        Some(Err(_)) => return refuse_json(&AppError::BadRequest("主管部门无效".to_owned())),
-                    },
-                    _ => {}
-                }
-            }
-            Ok(None) => break,
-            Err(e) => return refuse_json(&AppError::BadRequest(format!("上传内容有误：{e}"))),
-        }
-    }
-    let Some((name, bytes)) = file else {
-        return refuse_json(&AppError::BadRequest("请选择要上传的文件".to_owned()));
+    let Upload { name, bytes, fields } = match read_upload(&mut multipart, "upload").await {
+        Ok(upload) => upload,
+        Err(e) => return refuse_json(&e),
     };
-    let Some(year) = year else { return refuse_json(&AppError::BadRequest("请选择年度".to_owned())) };
+    let number = |key: &str| fields.get(key).filter(|v| !v.is_empty()).map(|v| v.parse::<i32>());
+    let Some(Ok(year)) = number("year") else {
+        return refuse_json(&AppError::BadRequest("请选择年度".to_owned()));
+    };
+    let department_id = match number("department_id") {
+        None => None,
+        Some(Ok(d)) => Some(d),
+        Some(Err(_)) => return refuse_json(&AppError::BadRequest("主管部门无效".to_owned())),
+    };
     let Ok(_slot) = SLOTS.acquire().await else { return refuse_json(&AppError::Busy) };
-    let limits = sheets::Limits { max_bytes: upload_limit() as u64, ..sheets::Limits::default() };
-    let read = tokio::task::spawn_blocking(move || {
-        sheets::targets::upload_text(&bytes, &limits)
+    let read = read_file(&name, move |limits| {
+        sheets::targets::upload_text(&bytes, limits)
             .map(|(text, sha)| (domain::import::import_target_tables(&text), sha))
-    })
-    .await;
-    let (tables, sha256) = match read {
-        Ok(Ok(read)) => read,
-        Ok(Err(e)) => return refuse_json(&AppError::Upload(e.to_string())),
-        Err(e) => {
-            tracing::error!("reading {name}: {e}");
-            return refuse_json(&AppError::Internal);
-        }
+    });
+    let (tables, sha256) = match read.await {
+        Ok(read) => read,
+        Err(e) => return refuse_json(&e),
     };
-    if query.commit.as_ref().is_some_and(|expected| *expected != sha256) {
-        return refuse_json(&AppError::Upload("上传的文件与预览时的不同，请重新预览后再导入".to_owned()));
+    if let Err(e) = check_commit(&query, &sha256) {
+        return refuse_json(&e);
     }
     let to = db::cycle::target_import::Destination { department_id, year };
     let source = db::cycle::target_import::Source { file_name: &name, sha256: &sha256, tables: &tables };
