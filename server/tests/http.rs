@@ -1166,6 +1166,32 @@ async fn project_page_shows_the_newest_audit_entries_only() {
     app.db.cleanup().await.unwrap();
 }
 
+/// A department user cannot inflate the project page with comments either: each indicator shows
+/// its newest 20 and says how many there are; the audit CSV still has every one.
+#[tokio::test]
+async fn project_page_shows_the_newest_comments_only() {
+    let app = demo_app().await;
+    let user = db::store::users::by_username(&app.db.db, "akqi").await.unwrap().unwrap();
+    let indicator = db::store::projects::indicators(&app.db.db, 1).await.unwrap()[0].id;
+    for i in 0..120 {
+        db::cycle::comments::add(&app.db.db, &user, indicator, &format!("意见标记{i}。")).await.unwrap();
+    }
+    let cookie = login(&app, "akqi", "jixiao-akqi-2021").await;
+    let page = get(&app, "/projects/1", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The 指标意见 section as rendered: the newest 20 (100–119), not the older ones. (The audit
+    // panel, capped at its own 100 rows, records comments too.)
+    let section =
+        page.body.split("data-testid=\"comments\"").nth(1).and_then(|s| s.split("</section>").next()).unwrap();
+    assert_eq!(section.matches("意见标记").count(), 20, "{section}");
+    assert!(section.contains("意见标记119。") && section.contains("意见标记100。"), "the newest are shown");
+    assert!(!section.contains("意见标记99。"), "older ones are not");
+    assert!(section.contains("共 120 条意见，这里显示最新 20 条"), "the page says how many");
+    let csv = get(&app, "/projects/1/audit.csv", Some(&cookie)).await.body;
+    assert_eq!(csv.matches("意见标记").count(), 120);
+    app.db.cleanup().await.unwrap();
+}
+
 /// Replaces timestamps ("2026-12-02 01:02:03", RFC 3339 with fractions) and script nonces, which
 /// differ between two servers by nature, so pages can be compared.
 fn mask_volatile(html: &str) -> String {

@@ -68,8 +68,15 @@ pub struct CycleIndicator {
     pub monitoring: MonitoringView,
     pub actual: ActualView,
     pub reviews: Vec<ReviewView>,
+    /// The newest [`PAGE_COMMENTS`] comments, oldest first.
     pub comments: Vec<CommentView>,
+    /// How many comments the indicator has in all.
+    pub comment_count: usize,
 }
+
+/// How many comments of an indicator the project page shows (the newest), so that a long
+/// thread cannot inflate the page; the audit CSV keeps every one.
+pub const PAGE_COMMENTS: usize = 20;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonitoringView {
@@ -295,15 +302,18 @@ pub mod ssr {
                             at: beijing(r.created_at),
                         })
                         .collect(),
-                    comments: comments
-                        .iter()
-                        .filter(|c| c.indicator_id == i.id)
-                        .map(|c| CommentView {
-                            author: c.author_name.clone(),
-                            body: c.body.clone(),
-                            at: beijing(c.created_at),
-                        })
-                        .collect(),
+                    comments: {
+                        let all: Vec<_> = comments.iter().filter(|c| c.indicator_id == i.id).collect();
+                        all[all.len().saturating_sub(PAGE_COMMENTS)..]
+                            .iter()
+                            .map(|c| CommentView {
+                                author: c.author_name.clone(),
+                                body: c.body.clone(),
+                                at: beijing(c.created_at),
+                            })
+                            .collect()
+                    },
+                    comment_count: comments.iter().filter(|c| c.indicator_id == i.id).count(),
                 }
             })
             .collect();

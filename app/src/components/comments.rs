@@ -26,12 +26,24 @@ pub fn Comments() -> impl IntoView {
             .into_iter()
             .filter(|i| !i.comments.is_empty())
             .map(|i| {
+                let (total, shown) = (i.comment_count, i.comments.len());
+                let older = total.saturating_sub(shown);
                 let items = i
                     .comments
                     .into_iter()
                     .map(|c| view! { <li><strong>{c.author}</strong>" "<span class="muted">{c.at}</span><p>{c.body}</p></li> })
                     .collect_view();
-                view! { <div class="thread" data-indicator=i.name.clone()><h3>{i.name.clone()}</h3><ul>{items}</ul></div> }
+                view! {
+                    <div class="thread" data-indicator=i.name.clone()>
+                        <h3>{i.name.clone()}</h3>
+                        {(older > 0).then(|| view! {
+                            <p class="muted" data-testid="older-comments">
+                                {format!("共 {total} 条意见，这里显示最新 {shown} 条；全部意见见操作记录（CSV）。")}
+                            </p>
+                        })}
+                        <ul>{items}</ul>
+                    </div>
+                }
             })
             .collect_view()
     };
