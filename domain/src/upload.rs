@@ -3,7 +3,7 @@
 //! server, which builds it, and the browser, which shows it; the JSON is documented in
 //! docs/cli.md.
 
-use crate::vocab::Grade;
+use crate::vocab::{DeviationCategory, Grade, ImportKind, Likelihood};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -68,6 +68,49 @@ pub struct FundsReport {
     pub changed: bool,
 }
 
+/// One indicator's 运行监控 entry as a sheet gives it, or as stored.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonitoringValues {
+    /// 1–7月执行情况.
+    pub progress: Option<String>,
+    /// 全年预计完成情况.
+    pub forecast: Option<String>,
+    /// 完成目标可能性.
+    pub likelihood: Option<Likelihood>,
+    /// 偏差原因类别.
+    pub deviation_category: Option<DeviationCategory>,
+    /// 偏差原因分析.
+    pub deviation_reason: Option<String>,
+    /// 偏差纠正措施.
+    pub corrective_action: Option<String>,
+}
+
+/// One indicator row of a 运行监控 import: what it matched, old → new.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonitoringRowReport {
+    pub place: String,
+    pub project_id: i32,
+    pub project: String,
+    pub indicator_id: i32,
+    pub indicator: String,
+    pub old: MonitoringValues,
+    pub new: MonitoringValues,
+    pub changed: bool,
+}
+
+/// A sheet's 1–7月执行数 and 全年预计执行数 (万元), old → new.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonitoringFundsReport {
+    pub place: String,
+    pub project_id: i32,
+    pub project: String,
+    pub old_executed_jan_jul: Option<Decimal>,
+    pub new_executed_jan_jul: Option<Decimal>,
+    pub old_expected_execution: Option<Decimal>,
+    pub new_expected_execution: Option<Decimal>,
+    pub changed: bool,
+}
+
 /// A project's total and grade before and after.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectReport {
@@ -90,6 +133,11 @@ pub struct Counts {
 /// The preview of an import, or what a commit did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
+    /// What the file holds: 年终实际完成值 (`rows`, `funds`, `projects`) or 运行监控情况
+    /// (`monitoring`, `monitoring_funds`). Reports stored before monitoring imports existed
+    /// read as actuals.
+    #[serde(default = "actuals")]
+    pub kind: ImportKind,
     pub file_name: String,
     pub sha256: String,
     pub format: Format,
@@ -100,8 +148,16 @@ pub struct Report {
     pub rows: Vec<RowReport>,
     pub funds: Vec<FundsReport>,
     pub projects: Vec<ProjectReport>,
+    #[serde(default)]
+    pub monitoring: Vec<MonitoringRowReport>,
+    #[serde(default)]
+    pub monitoring_funds: Vec<MonitoringFundsReport>,
     pub problems: Vec<Problem>,
     pub notes: Vec<String>,
+}
+
+fn actuals() -> ImportKind {
+    ImportKind::Actuals
 }
 
 impl Report {

@@ -288,6 +288,29 @@ value_set! {
     pub enum ImportKind {
         /// 绩效自评: 实际完成值, 偏差原因 and the year-end funds.
         Actuals = ("actuals", "年终实际完成值"),
+        /// 运行监控: each indicator's 1–7月执行情况 … and the 1–7月 budget execution.
+        Monitoring = ("monitoring", "运行监控情况"),
+    }
+}
+
+value_set! {
+    /// The workbooks a department downloads to fill in and upload again.
+    pub enum TemplateKind {
+        /// 项目支出绩效自评表: 实际完成值, 偏差原因 and the year-end funds.
+        Selfeval = ("selfeval", "绩效自评表"),
+        /// 项目支出绩效运行监控表: 1–7月执行情况, 完成目标可能性, 偏差原因, 纠偏措施 and the
+        /// 1–7月 budget execution.
+        Monitoring = ("monitoring", "绩效运行监控表"),
+    }
+}
+
+impl TemplateKind {
+    /// What uploading the filled-in template writes.
+    pub fn imports(self) -> ImportKind {
+        match self {
+            TemplateKind::Selfeval => ImportKind::Actuals,
+            TemplateKind::Monitoring => ImportKind::Monitoring,
+        }
     }
 }
 

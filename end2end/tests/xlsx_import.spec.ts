@@ -71,7 +71,7 @@ test('spreadsheet import: template, preview with problems, commit, revert', asyn
   await expect(dept.getByTestId('preview-summary')).toContainText('读取 3 行，将写入 3 项；错误 0 个');
   await expect(dept.locator('.preview-rows')).toContainText('设备老化，明年更换');
   await dept.getByRole('button', { name: '确认导入' }).click();
-  await expect(dept.getByTestId('import-done')).toContainText('已导入：写入 3 项');
+  await expect(dept.getByTestId('import-done')).toContainText('已导入年终实际完成值：写入 3 项');
   const history = dept.getByTestId('import-history');
   await expect(history.locator('tbody tr').first()).toContainText('demo-actuals.xlsx');
   await expect(history.locator('tbody tr').first()).toContainText('已导入');
@@ -97,10 +97,65 @@ test('spreadsheet import: template, preview with problems, commit, revert', asyn
   expect(errors).toEqual([]);
 });
 
-// The project page offers its own template.
-test('the project page links its 自评表 template', async ({ page }) => {
+// 运行监控 from a sheet of another system: the preview shows each field old → new and the
+// 1–7月 funds, the commit fills the 运行监控 form, and 撤销 empties it again (year_cycle.spec.ts
+// fills the same rows through the form afterwards).
+test('spreadsheet import of 运行监控: preview, commit, revert', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const dept = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  const errors = collectErrors(dept);
+  await signIn(dept, DEPT.username, DEPT.password);
+  const finance = await (await browser.newContext()).newPage();
+  await signIn(finance, FINANCE.username, FINANCE.password);
+  await ensureTargetsApproved(dept, finance);
+
+  await openImports(dept);
+  const [download] = await Promise.all([
+    dept.waitForEvent('download'),
+    dept.getByTestId('monitoring-template-link').first().click(),
+  ]);
+  expect(download.suggestedFilename()).toContain('运行监控表');
+
+  await dept.getByTestId('upload-file').setInputFiles(fixture('demo-monitoring.xlsx'));
+  await dept.locator('#upload').getByRole('button', { name: '上传并预览' }).click();
+  await expect(dept.getByTestId('preview-summary')).toContainText('（运行监控情况）：读取 2 行，将写入 3 项；错误 0 个，提示 0 个');
+  await expect(dept.getByTestId('monitoring-funds')).toContainText('1-7月执行数 — → 3.2 万元');
+  const rows = dept.getByTestId('monitoring-rows');
+  await expect(rows.locator('tbody tr')).toHaveCount(2);
+  await expect(rows.locator('tbody tr').nth(1)).toContainText('— → 有可能');
+  await expect(rows.locator('tbody tr').nth(1)).toContainText('申请更换老旧屏幕');
+  await dept.getByRole('button', { name: '确认导入' }).click();
+  await expect(dept.getByTestId('import-done')).toContainText('已导入运行监控情况：写入 3 项');
+  const history = dept.getByTestId('import-history');
+  await expect(history.locator('tbody tr').first()).toContainText('运行监控情况');
+
+  const row = async () => {
+    await dept.goto('/projects/1');
+    await expect(dept.locator('#monitoring')).toHaveAttribute('data-hydrated', 'true');
+    return dept.getByTestId('monitoring').locator('tr[data-indicator="LED 屏幕正常运行率"]');
+  };
+  let led = await row();
+  await expect(led.getByLabel('1–7月执行情况')).toHaveValue('上半年运行率95%');
+  await expect(led.getByLabel('纠偏措施')).toHaveValue('申请更换老旧屏幕');
+
+  await openImports(dept);
+  await history.getByRole('button', { name: '撤销' }).first().click();
+  await expect(dept.getByText('已撤销该次导入')).toBeVisible();
+  led = await row();
+  await expect(led.getByLabel('1–7月执行情况')).toHaveValue('');
+  await expect(led.getByLabel('纠偏措施')).toHaveValue('');
+  expect(errors).toEqual([]);
+});
+
+// The project page offers its own templates.
+test('the project page links its 自评表 and 运行监控表 templates', async ({ page }) => {
   await signIn(page, DEPT.username, DEPT.password);
   await page.goto('/projects/1');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('project-template').click()]);
   expect(download.suggestedFilename()).toContain('政府网站维护费及业务经费');
+  const [monitoring] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('project-monitoring-template').click(),
+  ]);
+  expect(monitoring.suggestedFilename()).toContain('运行监控表');
 });

@@ -108,6 +108,17 @@ pub async fn import_store(db: &db::DatabaseConnection, text: &str, path: &Path) 
 pub enum TemplateKind {
     /// 项目支出绩效自评表: 实际完成值, 偏差原因 and the year-end funds.
     Selfeval,
+    /// 项目支出绩效运行监控表: 1–7月执行情况, 完成目标可能性, 偏差原因, 纠偏措施 and the 1–7月 funds.
+    Monitoring,
+}
+
+impl From<TemplateKind> for domain::vocab::TemplateKind {
+    fn from(k: TemplateKind) -> Self {
+        match k {
+            TemplateKind::Selfeval => domain::vocab::TemplateKind::Selfeval,
+            TemplateKind::Monitoring => domain::vocab::TemplateKind::Monitoring,
+        }
+    }
 }
 
 #[derive(Args, Debug, Clone)]
@@ -159,9 +170,7 @@ pub async fn export_template(db: &db::DatabaseConnection, args: &TemplateArgs) -
     };
     let projects = sheets::template::load(db, &user, scope).await?;
     let year = year.or(projects.first().map(|p| p.year)).unwrap_or_default();
-    let bytes = match args.kind {
-        TemplateKind::Selfeval => sheets::template::selfeval_workbook(&projects, year)?,
-    };
+    let bytes = sheets::template::workbook(args.kind.into(), &projects, year)?;
     std::fs::write(&args.output, bytes).with_context(|| format!("无法写入 {}", args.output.display()))?;
     let indicators: usize = projects.iter().map(|p| p.indicators.len()).sum();
     eprintln!("已写入 {}：{} 个项目，{indicators} 项指标", args.output.display(), projects.len());

@@ -1,5 +1,5 @@
-//! Files in and out over HTTP: the 自评表 template download, the exports (自评表, 目标表, 汇总表,
-//! 绩效自评报告), the actuals upload (preview, or
+//! Files in and out over HTTP: the template downloads (自评表, 运行监控表), the exports (自评表, 目标表, 汇总表,
+//! 绩效自评报告), the actuals / monitoring upload (preview, or
 //! commit of the file that was previewed) and an import's report as JSON. Each checks the
 //! signed-in user's access exactly as the server functions do; an upload is read off the async
 //! runtime (spawn_blocking), at most [`IMPORT_SLOTS`] at a time, so one big file never stalls
@@ -11,6 +11,7 @@ use axum::extract::{Multipart, Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use domain::vocab::TemplateKind;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use reports::export::Target;
 use serde::Deserialize;
@@ -43,13 +44,25 @@ pub struct TemplateQuery {
     pub project: Option<i32>,
     pub department: Option<i32>,
     pub year: Option<i32>,
+    /// `selfeval` (default) or `monitoring`.
+    pub kind: Option<String>,
 }
 
-/// `GET /export/template.xlsx?project=ID` or `?department=ID&year=Y`.
+/// `GET /export/template.xlsx?project=ID` or `?department=ID&year=Y`, with `&kind=monitoring`
+/// for the 运行监控表.
 pub async fn template_download(db: db::DatabaseConnection, session: Session, query: TemplateQuery) -> Response {
     let user = match signed_in(&db, &session).await {
         Ok(u) => u,
         Err(refused) => return refused,
+    };
+    let kind = match query.kind.as_deref() {
+        None => TemplateKind::Selfeval,
+        Some(key) => match TemplateKind::from_key(key) {
+            Some(kind) => kind,
+            None => {
+                return refuse(&AppError::BadRequest("模板种类有误：kind 只能是 selfeval 或 monitoring".to_owned()))
+            }
+        },
     };
     let scope = match query {
         TemplateQuery { project: Some(id), .. } => Scope::Project(id),
@@ -66,15 +79,16 @@ pub async fn template_download(db: db::DatabaseConnection, session: Session, que
         Scope::Department { year, .. } => year,
         Scope::Project(_) => projects.first().map_or(0, |p| p.year),
     };
+    let label = kind.label();
     let name = match (scope, projects.first()) {
-        (Scope::Project(_), Some(p)) => format!("{}-{}年度绩效自评表.xlsx", p.name, year),
-        (_, Some(p)) => format!("{}-{}年度绩效自评表.xlsx", p.department, year),
-        _ => format!("{year}年度绩效自评表.xlsx"),
+        (Scope::Project(_), Some(p)) => format!("{}-{}年度{label}.xlsx", p.name, year),
+        (_, Some(p)) => format!("{}-{}年度{label}.xlsx", p.department, year),
+        _ => format!("{year}年度{label}.xlsx"),
     };
-    match tokio::task::spawn_blocking(move || template::selfeval_workbook(&projects, year)).await {
+    match tokio::task::spawn_blocking(move || template::workbook(kind, &projects, year)).await {
         Ok(Ok(bytes)) => attachment(
             reports::export::content_type(domain::vocab::ExportFormat::Xlsx),
-            &format!("selfeval-{year}.xlsx"),
+            &format!("{}-{year}.xlsx", kind.key()),
             &name,
             bytes,
         ),

@@ -243,6 +243,20 @@ fn export_template_and_import_actuals() {
     assert_eq!(report["counts"]["rows_changed"], 0);
     assert_eq!(report["rows"][0]["place"], "政府网站维护费及业务经费!第8行");
 
+    // The 运行监控表 of the same project, untouched: read as monitoring, nothing to change.
+    let monitoring = dir.join("监控表.xlsx");
+    let out = jixiao(
+        &["export", "template", "--project", "1", "--kind", "monitoring", "-o", monitoring.to_str().unwrap()],
+        Some(&url),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = jixiao(&["import", "actuals", monitoring.to_str().unwrap(), "--dry-run", "--as", "akqi"], Some(&url));
+    let report = json(&out);
+    assert_eq!(report["kind"], "monitoring");
+    assert_eq!(report["counts"]["rows_read"], 17);
+    assert_eq!(report["counts"]["rows_changed"], 0);
+    assert_eq!(report["monitoring"][0]["place"], "政府网站维护费及业务经费!第8行");
+
     // A sheet of another system, matched by names.
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();

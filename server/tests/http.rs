@@ -1613,6 +1613,69 @@ async fn spreadsheet_files_over_http() {
     assert!(page.body.contains("年终实际完成值") && page.body.contains("由 akqi 撤销"), "{}", page.body);
 }
 
+/// The 运行监控表 template and its upload over HTTP: downloaded per project with `kind=monitoring`
+/// (refused to another department, an unknown kind refused), filled, previewed and committed
+/// through `/import/actuals`, listed in the history as 运行监控情况.
+#[tokio::test]
+async fn monitoring_template_over_http() {
+    use db::cycle::transition;
+    use domain::workflow::{Action, Phase, SubmitCheck};
+    let app = demo_app().await;
+    let db = app.db.db.clone();
+    let akqi = login(&app, "akqi", "jixiao-akqi-2021").await;
+    let jiaoyu = login(&app, "jiaoyu", "jiaoyu-pass-1").await;
+    let uri = "/export/template.xlsx?project=1&kind=monitoring";
+    let req = Request::get(uri).header(header::COOKIE, &akqi).body(Body::empty()).unwrap();
+    let (status, headers, bytes) = send_raw(&app, req).await;
+    assert_eq!(status, StatusCode::OK);
+    let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(disposition.contains("monitoring-2021.xlsx"), "{disposition}");
+    let parsed = sheets::actuals::read(&bytes, &sheets::Limits::default()).unwrap();
+    assert_eq!(parsed.kind, domain::vocab::ImportKind::Monitoring);
+    for (uri, cookie, expected) in [
+        (uri, &jiaoyu, StatusCode::FORBIDDEN),
+        ("/export/template.xlsx?project=1&kind=bogus", &akqi, StatusCode::BAD_REQUEST),
+    ] {
+        let req = Request::get(uri).header(header::COOKIE, cookie.as_str()).body(Body::empty()).unwrap();
+        assert_eq!(send_raw(&app, req).await.0, expected, "{uri}");
+    }
+
+    let user = |name: &'static str| {
+        let db = db.clone();
+        async move { db::store::users::by_username(&db, name).await.unwrap().unwrap() }
+    };
+    let (dept_user, finance) = (user("akqi").await, user("caizheng").await);
+    let passed = SubmitCheck::passed();
+    for (u, action) in [(&dept_user, Action::Submit), (&finance, Action::Approve)] {
+        let actor = db::accounts::actor(u);
+        transition::apply(&db, &actor, u, 1, Phase::Declaration, &action, Some(&passed), None).await.unwrap();
+    }
+    let mut projects = sheets::template::load(&db, &dept_user, sheets::template::Scope::Project(1)).await.unwrap();
+    projects[0].executed_jan_jul = "3.5".parse().ok();
+    for ind in projects[0].indicators.iter_mut().take(3) {
+        ind.monitoring.progress = Some("按计划推进".to_owned());
+        ind.monitoring.likelihood = Some(domain::vocab::Likelihood::Certain);
+    }
+    let filled = sheets::template::workbook(domain::vocab::TemplateKind::Monitoring, &projects, 2021).unwrap();
+    let reply = send(&app, upload("/import/actuals", Some(&akqi), "监控表.xlsx", &filled)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let preview: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(preview["kind"], "monitoring");
+    assert_eq!(preview["counts"]["rows_changed"], 4, "three indicators and the funds");
+    assert_eq!(preview["monitoring"][0]["new"]["likelihood"], "certain");
+    let sha = preview["sha256"].as_str().unwrap();
+    let other = send(&app, upload("/import/actuals", Some(&jiaoyu), "监控表.xlsx", &filled)).await;
+    assert!(other.body.contains("无权导入") && other.body.contains("\"committed\":false"), "{}", other.body);
+    let reply = send(&app, upload(&format!("/import/actuals?commit={sha}"), Some(&akqi), "监控表.xlsx", &filled)).await;
+    assert!(reply.body.contains("\"committed\":true"), "{}", reply.body);
+    let stored = db::store::monitoring::of_project(&db, 1).await.unwrap();
+    assert_eq!(stored.iter().filter(|e| e.progress.as_deref() == Some("按计划推进")).count(), 3);
+    let p = db::store::projects::one(&db, 1).await.unwrap().unwrap().project;
+    assert_eq!(p.executed_jan_jul.map(|a| a.0.normalize().to_string()), Some("3.5".to_owned()));
+    let page = get(&app, "/imports", Some(&akqi)).await;
+    assert!(page.body.contains("运行监控情况") && page.body.contains("monitoring-template-link"), "{}", page.body);
+}
+
 /// 导入绩效目标表 over HTTP: a department previews a published table and commits it as a new
 /// draft project of its own; anonymous visitors, the 财政局, a forged department, a file other
 /// than the previewed one and a file that is no table are refused, and nothing is written.

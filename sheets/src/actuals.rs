@@ -1,20 +1,26 @@
-//! The year-end actuals import: rows read from a workbook ([`read`]) are matched to indicators
-//! (by the template's keys, else by department + project + indicator name) and applied through
-//! the forms' own write path (`db::cycle::evaluation::save_actual_in`), all in one transaction:
+//! The spreadsheet import of year-end actuals (自评表) and of 运行监控 (监控表): rows read from a
+//! workbook ([`read`]) are matched to indicators (by the template's keys, else by department +
+//! project + indicator name) and applied through the forms' own write path
+//! (`db::cycle::evaluation::save_actual_in`, `db::cycle::monitoring::save_entry_in`), all in one
+//! transaction:
 //! every row in its own savepoint so that all problems are found at once; any error, or a dry
 //! run, rolls everything back. A commit stores an import record with the row-by-row diff, which
-//! can be reverted while 绩效自评 is still open.
+//! can be reverted while its phase is still open.
 
 use crate::cell::Cell;
 use crate::error::FileError;
-use crate::layout::{Placed, RowFound, Scanner, SheetData};
+use crate::layout::{Placed, RowFound, Scanner, SheetData, SheetKind};
 use crate::read::{Book, Limits};
 use db::cycle::evaluation::{self, ActualInput, YearEndFunds};
+use db::cycle::monitoring::{self, MonitoringInput};
 use db::entities::{import_record, indicator, project, user};
 use db::{store, write, Error as DbError, Key};
 use domain::import::name_key;
-pub use domain::upload::{Counts, Format, FundsReport, Problem, ProjectReport, Report, RowReport, Severity};
-use domain::vocab::{AuditAction, Field, Grade, ImportKind, VersionState};
+pub use domain::upload::{
+    Counts, Format, FundsReport, MonitoringFundsReport, MonitoringRowReport, MonitoringValues, Problem, ProjectReport,
+    Report, RowReport, Severity,
+};
+use domain::vocab::{AuditAction, Field, Grade, ImportKind, Likelihood, ValueSet, VersionState};
 use domain::workflow::can_read;
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -45,6 +51,8 @@ impl From<sea_orm::DbErr> for ImportError {
 /// What a workbook holds, read without the database.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Parsed {
+    /// 年终实际完成值 (自评表 sheets) or 运行监控情况 (监控表 sheets); never both.
+    pub kind: ImportKind,
     pub format: Format,
     pub sha256: String,
     pub sheets: Vec<SheetData>,
@@ -82,7 +90,14 @@ fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Parsed, FileError> {
     if sheets.is_empty() {
         return Err(FileError::NoRows);
     }
+    let of_kind = |kind: SheetKind| sheets.iter().find(|s| s.kind == kind).map(|s| s.name.clone());
+    let kind = match (of_kind(SheetKind::Actuals), of_kind(SheetKind::Monitoring)) {
+        (Some(selfeval), Some(monitoring)) => return Err(FileError::MixedKinds { selfeval, monitoring }),
+        (None, Some(_)) => ImportKind::Monitoring,
+        _ => ImportKind::Actuals,
+    };
     Ok(Parsed {
+        kind,
         format: book.format,
         sha256: hex(&Sha256::digest(bytes)),
         sheets,
@@ -105,6 +120,7 @@ pub async fn apply(
     dry_run: bool,
 ) -> Result<Report, ImportError> {
     let mut report = Report {
+        kind: parsed.kind,
         file_name: file_name.to_owned(),
         sha256: parsed.sha256.clone(),
         format: parsed.format,
@@ -115,6 +131,8 @@ pub async fn apply(
         rows: Vec::new(),
         funds: Vec::new(),
         projects: Vec::new(),
+        monitoring: Vec::new(),
+        monitoring_funds: Vec::new(),
         problems: Vec::new(),
         notes: parsed.notes.clone(),
     };
@@ -152,40 +170,29 @@ pub async fn apply(
         }
     }
     for (sheet, project) in &sheet_projects {
-        if let (Some(p), true) = (project, sheet.funds.budget.is_some() || sheet.funds.executed.is_some()) {
+        if let (Some(p), false) = (project, sheet.funds.is_empty()) {
             if !touched.contains(p) {
                 touched.push(*p);
             }
         }
     }
-    let before = scores(&txn, &touched).await?;
-
-    for (row, ind) in &resolved {
-        apply_row(&txn, user, row, ind, &mut report).await?;
-    }
-    for (sheet, project) in &sheet_projects {
-        if let Some(p) = project {
-            apply_funds(&txn, user, sheet, *p, &mut report).await?;
+    match parsed.kind {
+        ImportKind::Actuals => apply_actuals(&txn, user, &resolved, &sheet_projects, &touched, &mut report).await?,
+        ImportKind::Monitoring => {
+            for (row, ind) in &resolved {
+                apply_monitoring_row(&txn, user, row, ind, &mut report).await?;
+            }
+            for (sheet, project) in &sheet_projects {
+                if let Some(p) = project {
+                    apply_monitoring_funds(&txn, user, sheet, *p, &mut report).await?;
+                }
+            }
         }
     }
-
-    let after = scores(&txn, &touched).await?;
-    for row in &mut report.rows {
-        row.score = after.get(&row.project_id).and_then(|s| s.indicator_scores.get(&row.indicator_id).copied());
-    }
-    for id in &touched {
-        let (Some(b), Some(a)) = (before.get(id), after.get(id)) else { continue };
-        report.projects.push(ProjectReport {
-            project_id: *id,
-            project: a.name.clone(),
-            old_total: b.total,
-            new_total: a.total,
-            old_grade: b.grade,
-            new_grade: a.grade,
-        });
-    }
-    report.counts.rows_changed =
-        report.rows.iter().filter(|r| r.changed).count() + report.funds.iter().filter(|f| f.changed).count();
+    report.counts.rows_changed = report.rows.iter().filter(|r| r.changed).count()
+        + report.funds.iter().filter(|f| f.changed).count()
+        + report.monitoring.iter().filter(|r| r.changed).count()
+        + report.monitoring_funds.iter().filter(|f| f.changed).count();
     report.counts.errors = report.problems.iter().filter(|p| p.severity == Severity::Error).count();
     report.counts.warnings = report.problems.len() - report.counts.errors;
     if dry_run || report.counts.errors > 0 {
@@ -193,7 +200,7 @@ pub async fn apply(
         return Ok(report);
     }
     let record = import_record::ActiveModel {
-        kind: Set(Key(ImportKind::Actuals)),
+        kind: Set(Key(parsed.kind)),
         user_id: Set(Some(user.id)),
         username: Set(user.username.clone()),
         department_id: Set(user.department_id),
@@ -216,6 +223,42 @@ pub async fn apply(
     record.update(&txn).await?;
     write::commit(txn, &touched).await?;
     Ok(report)
+}
+
+/// The 自评表 rows and funds, with each project's total and grade before and after.
+async fn apply_actuals(
+    txn: &DatabaseTransaction,
+    user: &user::Model,
+    resolved: &[(&RowFound, indicator::Model)],
+    sheet_projects: &[(&SheetData, Option<i32>)],
+    touched: &[i32],
+    report: &mut Report,
+) -> Result<(), ImportError> {
+    let before = scores(txn, touched).await?;
+    for (row, ind) in resolved {
+        apply_row(txn, user, row, ind, report).await?;
+    }
+    for (sheet, project) in sheet_projects {
+        if let Some(p) = project {
+            apply_funds(txn, user, sheet, *p, report).await?;
+        }
+    }
+    let after = scores(txn, touched).await?;
+    for row in &mut report.rows {
+        row.score = after.get(&row.project_id).and_then(|s| s.indicator_scores.get(&row.indicator_id).copied());
+    }
+    for id in touched {
+        let (Some(b), Some(a)) = (before.get(id), after.get(id)) else { continue };
+        report.projects.push(ProjectReport {
+            project_id: *id,
+            project: a.name.clone(),
+            old_total: b.total,
+            new_total: a.total,
+            old_grade: b.grade,
+            new_grade: a.grade,
+        });
+    }
+    Ok(())
 }
 
 /// Finds the indicator a row means.
@@ -544,6 +587,173 @@ async fn apply_funds(
     Ok(())
 }
 
+/// A text cell's new value (`old` when the cell is absent or refused, the refusal added to
+/// `problems`).
+fn new_text(cell: &Option<Placed>, old: &Option<String>, problems: &mut Vec<Problem>) -> Option<String> {
+    match cell.as_ref().map(|p| (p, cell_text(p))) {
+        None => old.clone(),
+        Some((_, Ok(t))) => Some(t),
+        Some((p, Err(message))) => {
+            problems.push(Problem { place: p.place.clone(), severity: Severity::Error, message });
+            old.clone()
+        }
+    }
+}
+
+/// A drop-down cell's new value: one of `T`'s labels (or aliases).
+fn new_choice<T: ValueSet>(
+    cell: &Option<Placed>,
+    old: Option<T>,
+    what: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    let Some(p) = cell else { return old };
+    let message = match cell_text(p) {
+        Ok(text) => match T::parse(&text) {
+            Some(v) => return Some(v),
+            None => {
+                let labels: Vec<&str> = T::ALL.iter().map(|v| v.label()).collect();
+                format!("无法识别的{what}“{text}”：请填写{}之一", labels.join("、"))
+            }
+        },
+        Err(message) => message,
+    };
+    problems.push(Problem { place: p.place.clone(), severity: Severity::Error, message });
+    old
+}
+
+async fn apply_monitoring_row(
+    txn: &DatabaseTransaction,
+    user: &user::Model,
+    row: &RowFound,
+    ind: &indicator::Model,
+    report: &mut Report,
+) -> Result<(), ImportError> {
+    let project = project::Entity::find_by_id(ind.project_id).one(txn).await?.map(|p| p.name).unwrap_or_default();
+    let existing = store::monitoring::of_indicator(txn, ind.id).await?;
+    let old = existing.as_ref().map(crate::template::monitoring_values).unwrap_or_default();
+    let mut problems = Vec::new();
+    let new = MonitoringValues {
+        progress: new_text(&row.progress, &old.progress, &mut problems),
+        forecast: new_text(&row.forecast, &old.forecast, &mut problems),
+        likelihood: new_choice(&row.likelihood, old.likelihood, "完成目标可能性", &mut problems),
+        deviation_category: new_choice(&row.deviation_category, old.deviation_category, "偏差原因类别", &mut problems),
+        deviation_reason: new_text(&row.explanation, &old.deviation_reason, &mut problems),
+        corrective_action: new_text(&row.corrective_action, &old.corrective_action, &mut problems),
+    };
+    let ok = problems.is_empty();
+    report.problems.append(&mut problems);
+    let changed = ok && new != old;
+    if ok && matches!(new.likelihood, Some(Likelihood::Possible | Likelihood::Impossible)) {
+        let blank = |v: &Option<String>| v.as_deref().is_none_or(|t| t.trim().is_empty());
+        if blank(&new.deviation_reason) || blank(&new.corrective_action) {
+            report.problem(
+                &row.place,
+                Severity::Warning,
+                format!(
+                    "完成目标可能性为“{}”：提交运行监控前须填写偏差原因分析和偏差纠正措施",
+                    new.likelihood.map(|l| l.label()).unwrap_or_default()
+                ),
+            );
+        }
+    }
+    if changed {
+        let input = MonitoringInput {
+            progress: new.progress.clone(),
+            forecast: new.forecast.clone(),
+            likelihood: new.likelihood,
+            deviation_category: new.deviation_category,
+            deviation_reason: new.deviation_reason.clone(),
+            corrective_action: new.corrective_action.clone(),
+        };
+        let version = existing.as_ref().map_or(0, |e| e.version);
+        let savepoint = txn.begin().await?;
+        match monitoring::save_entry_in(&savepoint, user, ind.id, &input, version, IMPORTED).await {
+            Ok(_) => savepoint.commit().await?,
+            Err(e) if e.is_database_failure() => return Err(e.into()),
+            Err(e) => {
+                savepoint.rollback().await?;
+                report.problem(&row.place, Severity::Error, e.to_string());
+            }
+        }
+    }
+    report.monitoring.push(MonitoringRowReport {
+        place: row.place.clone(),
+        project_id: ind.project_id,
+        project,
+        indicator_id: ind.id,
+        indicator: ind.name.clone(),
+        old,
+        new,
+        changed,
+    });
+    Ok(())
+}
+
+async fn apply_monitoring_funds(
+    txn: &DatabaseTransaction,
+    user: &user::Model,
+    sheet: &SheetData,
+    project_id: i32,
+    report: &mut Report,
+) -> Result<(), ImportError> {
+    let funds = &sheet.funds;
+    if funds.executed_jan_jul.is_none() && funds.expected_execution.is_none() {
+        return Ok(());
+    }
+    let Some(p) = project::Entity::find_by_id(project_id).one(txn).await? else { return Ok(()) };
+    if !can_read(&db::accounts::actor(user), p.department_id) {
+        return Ok(()); // its rows were refused already
+    }
+    let old_jan_jul = p.executed_jan_jul.map(|a| a.0.normalize());
+    let old_expected = p.expected_execution.map(|a| a.0.normalize());
+    let mut ok = true;
+    let mut read = |cell: &Option<Placed>, field: Field, old: Option<Decimal>| match cell {
+        None => old,
+        Some(c) => match funds_value(c, field) {
+            Ok(v) => v.map(|d| d.normalize()).or(old),
+            Err(message) => {
+                report.problems.push(Problem { place: c.place.clone(), severity: Severity::Error, message });
+                ok = false;
+                old
+            }
+        },
+    };
+    let new_jan_jul = read(&funds.executed_jan_jul, Field::ExecutedJanJul, old_jan_jul);
+    let new_expected = read(&funds.expected_execution, Field::ExpectedExecution, old_expected);
+    let place = funds
+        .executed_jan_jul
+        .as_ref()
+        .or(funds.expected_execution.as_ref())
+        .map(|c| c.place.clone())
+        .unwrap_or_default();
+    let changed = ok && (new_jan_jul != old_jan_jul || new_expected != old_expected);
+    if changed {
+        let savepoint = txn.begin().await?;
+        match monitoring::save_funds_in(&savepoint, user, project_id, new_jan_jul, new_expected, p.version, IMPORTED)
+            .await
+        {
+            Ok(_) => savepoint.commit().await?,
+            Err(e) if e.is_database_failure() => return Err(e.into()),
+            Err(e) => {
+                savepoint.rollback().await?;
+                report.problem(&place, Severity::Error, e.to_string());
+            }
+        }
+    }
+    report.monitoring_funds.push(MonitoringFundsReport {
+        place,
+        project_id,
+        project: p.name.clone(),
+        old_executed_jan_jul: old_jan_jul,
+        new_executed_jan_jul: new_jan_jul,
+        old_expected_execution: old_expected,
+        new_expected_execution: new_expected,
+        changed,
+    });
+    Ok(())
+}
+
 struct Scored {
     name: String,
     total: Decimal,
@@ -609,8 +819,8 @@ pub async fn record(
 }
 
 /// Undoes a committed import as `user`, through the same write path: every value it changed is
-/// set back, all or nothing. Refused when a value was changed again since, or 绩效自评 is no
-/// longer open for editing.
+/// set back, all or nothing. Refused when a value was changed again since, or its phase (绩效自评,
+/// 运行监控) is no longer open for editing.
 pub async fn revert(db: &DatabaseConnection, user: &user::Model, id: i32) -> Result<Report, ImportError> {
     let r = record(db, user, id).await?;
     let mut report: Report =
@@ -664,6 +874,48 @@ pub async fn revert(db: &DatabaseConnection, user: &user::Model, id: i32) -> Res
             problem(&f.place, e.to_string());
         }
     }
+    for row in report.monitoring.iter().filter(|r| r.changed) {
+        let existing = store::monitoring::of_indicator(&txn, row.indicator_id).await?;
+        let current = existing.as_ref().map(crate::template::monitoring_values).unwrap_or_default();
+        if current != row.new {
+            problem(&row.place, format!("指标“{}”的运行监控情况在导入后已被修改，不能撤销", row.indicator));
+            continue;
+        }
+        let input = MonitoringInput {
+            progress: row.old.progress.clone(),
+            forecast: row.old.forecast.clone(),
+            likelihood: row.old.likelihood,
+            deviation_category: row.old.deviation_category,
+            deviation_reason: row.old.deviation_reason.clone(),
+            corrective_action: row.old.corrective_action.clone(),
+        };
+        let version = existing.as_ref().map_or(0, |e| e.version);
+        if let Err(e) = monitoring::save_entry_in(&txn, user, row.indicator_id, &input, version, IMPORTED).await {
+            problem(&row.place, e.to_string());
+        }
+    }
+    for f in report.monitoring_funds.iter().filter(|f| f.changed) {
+        let Some(p) = project::Entity::find_by_id(f.project_id).one(&txn).await? else { continue };
+        let (jan_jul, expected) =
+            (p.executed_jan_jul.map(|a| a.0.normalize()), p.expected_execution.map(|a| a.0.normalize()));
+        if jan_jul != f.new_executed_jan_jul || expected != f.new_expected_execution {
+            problem(&f.place, format!("项目“{}”的1-7月资金在导入后已被修改，不能撤销", f.project));
+            continue;
+        }
+        let saved = monitoring::save_funds_in(
+            &txn,
+            user,
+            f.project_id,
+            f.old_executed_jan_jul,
+            f.old_expected_execution,
+            p.version,
+            IMPORTED,
+        )
+        .await;
+        if let Err(e) = saved {
+            problem(&f.place, e.to_string());
+        }
+    }
     report.problems = problems;
     report.counts.errors = report.problems.len();
     report.counts.warnings = 0;
@@ -678,6 +930,10 @@ pub async fn revert(db: &DatabaseConnection, user: &user::Model, id: i32) -> Res
     active.update(&txn).await?;
     let mut touched: Vec<i32> = report.rows.iter().map(|r| r.project_id).collect();
     touched.extend(report.funds.iter().map(|f| f.project_id));
+    touched.extend(report.monitoring.iter().map(|r| r.project_id));
+    touched.extend(report.monitoring_funds.iter().map(|f| f.project_id));
+    touched.sort_unstable();
+    touched.dedup();
     write::commit(txn, &touched).await?;
     report.committed = true;
     Ok(report)

@@ -30,6 +30,8 @@ pub enum FileError {
     Cells { max: u64 },
     #[error("不是表格或 Word 文件：请给出 .xlsx、.xls、.ods 或 .docx 文件")]
     NotTargetFile,
-    #[error("没有找到可导入的指标行：请使用本系统下载的模板，或包含“三级指标”和“实际完成值”列的表格")]
+    #[error("没有找到可导入的指标行：请使用本系统下载的模板，或包含“三级指标”和“实际完成值”（运行监控：“1-7月执行情况”）列的表格")]
     NoRows,
+    #[error("同一文件中既有绩效自评表（工作表“{selfeval}”）又有运行监控表（工作表“{monitoring}”）：请分开上传")]
+    MixedKinds { selfeval: String, monitoring: String },
 }

@@ -18,7 +18,40 @@ pub enum Column {
     Level3,
     Target,
     Actual,
+    /// 偏差原因分析及改进措施 (自评), 偏差原因分析 (运行监控).
     Explanation,
+    /// 1–7月执行情况 (运行监控).
+    Progress,
+    /// 全年预计完成情况.
+    Forecast,
+    /// 完成目标可能性.
+    Likelihood,
+    /// 偏差原因类别 (经费保障 / 制度保障 / …).
+    DeviationCategory,
+    /// 偏差纠正措施.
+    CorrectiveAction,
+}
+
+impl Column {
+    /// A column only a 运行监控表 has.
+    fn is_monitoring(self) -> bool {
+        matches!(
+            self,
+            Column::Progress
+                | Column::Forecast
+                | Column::Likelihood
+                | Column::DeviationCategory
+                | Column::CorrectiveAction
+        )
+    }
+}
+
+/// What a sheet's indicator rows give: 实际完成值 (自评表) or 运行监控 entries (监控表).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SheetKind {
+    #[default]
+    Actuals,
+    Monitoring,
 }
 
 /// Header texts per column, compared after [`header_key`].
@@ -33,7 +66,21 @@ const HEADERS: &[(Column, &[&str])] = &[
     (Column::Actual, &["实际完成值", "实际值", "全年实际完成值", "年度实际完成值", "实际完成情况", "完成值"]),
     (
         Column::Explanation,
-        &["偏差原因分析及改进措施", "偏差原因分析", "偏差原因", "偏差原因及改进措施", "未完成原因分析及改进措施"],
+        &[
+            "偏差原因分析及改进措施",
+            "偏差原因分析",
+            "偏差原因",
+            "偏差原因及改进措施",
+            "未完成原因分析及改进措施",
+            "偏差原因说明",
+        ],
+    ),
+    (Column::Forecast, &["全年预计完成情况", "全年预计完成值", "预计全年完成情况", "全年预计完成"]),
+    (Column::Likelihood, &["完成目标可能性", "目标完成可能性", "完成可能性", "全年目标完成可能性"]),
+    (Column::DeviationCategory, &["偏差原因类别", "偏差原因类型", "偏差类型", "偏差原因分类"]),
+    (
+        Column::CorrectiveAction,
+        &["偏差纠正措施", "纠偏措施", "纠正措施", "相关建议或举措", "拟采取的纠偏措施", "完善措施"],
     ),
 ];
 
@@ -48,6 +95,7 @@ pub fn header_key(text: &str) -> String {
             '(' | '[' => depth += 1,
             ')' | ']' => depth = i32::max(depth - 1, 0),
             '*' | '★' | ':' => {}
+            '–' | '—' | '~' | '～' | '－' if depth == 0 => out.push('-'),
             _ if depth == 0 => out.push(c),
             _ => {}
         }
@@ -57,7 +105,22 @@ pub fn header_key(text: &str) -> String {
 
 fn column_of(text: &str) -> Option<Column> {
     let key = header_key(text);
-    HEADERS.iter().find(|(_, names)| names.iter().any(|n| *n == key)).map(|(c, _)| *c)
+    HEADERS
+        .iter()
+        .find(|(_, names)| names.iter().any(|n| *n == key))
+        .map(|(c, _)| *c)
+        .or_else(|| is_progress(&key).then_some(Column::Progress))
+}
+
+/// "1-7月执行情况", "1至6月完成情况", "截至7月底执行情况": the months so far, whichever.
+fn is_progress(key: &str) -> bool {
+    (key.ends_with("月执行情况") || key.ends_with("月底执行情况") || key.ends_with("月完成情况"))
+        && !key.contains("全年")
+}
+
+/// "1-7月执行数", "1至6月执行数": the budget executed so far.
+fn is_executed_so_far(key: &str) -> bool {
+    (key.ends_with("月执行数") || key.ends_with("月底执行数")) && !key.contains("全年")
 }
 
 /// The template's key of a project ("jx:P12").
@@ -105,13 +168,40 @@ pub struct RowFound {
     pub name: String,
     pub actual: Option<Placed>,
     pub explanation: Option<Placed>,
+    pub progress: Option<Placed>,
+    pub forecast: Option<Placed>,
+    pub likelihood: Option<Placed>,
+    pub deviation_category: Option<Placed>,
+    pub corrective_action: Option<Placed>,
 }
 
-/// The 全年预算数 / 全年执行数 cells of a sheet's funds block.
+/// The cells of a sheet's funds block: 全年预算数 / 全年执行数 (自评表), 1–7月执行数 /
+/// 全年预计执行数 (监控表).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FundsFound {
     pub budget: Option<Placed>,
     pub executed: Option<Placed>,
+    pub executed_jan_jul: Option<Placed>,
+    pub expected_execution: Option<Placed>,
+}
+
+impl FundsFound {
+    pub fn is_empty(&self) -> bool {
+        self.budget.is_none()
+            && self.executed.is_none()
+            && self.executed_jan_jul.is_none()
+            && self.expected_execution.is_none()
+    }
+}
+
+/// Where the funds block's values are: the header's row and the column of each amount.
+#[derive(Clone, Copy, Debug, Default)]
+struct FundsColumns {
+    row: u32,
+    budget: Option<u32>,
+    executed: Option<u32>,
+    executed_jan_jul: Option<u32>,
+    expected_execution: Option<u32>,
 }
 
 /// What one sheet holds.
@@ -125,6 +215,7 @@ pub struct SheetData {
     pub department: Option<String>,
     pub funds: FundsFound,
     pub header_found: bool,
+    pub kind: SheetKind,
     pub rows: Vec<RowFound>,
 }
 
@@ -134,7 +225,7 @@ pub struct Scanner {
     data: SheetData,
     columns: Vec<(u32, Column)>,
     /// The funds header's row and its 全年预算数 / 全年执行数 columns.
-    funds_columns: Option<(u32, Option<u32>, Option<u32>)>,
+    funds_columns: Option<FundsColumns>,
     level1: String,
     level2: String,
 }
@@ -174,7 +265,7 @@ impl Scanner {
     fn above_header(&mut self, row: u32, cells: &[(u32, Cell)]) {
         let sheet = self.data.name.clone();
         // The funds row: the row right under the funds header.
-        if let Some((_, budget_col, executed_col)) = self.funds_columns.take().filter(|f| f.0 + 1 == row) {
+        if let Some(f) = self.funds_columns.take().filter(|f| f.row + 1 == row) {
             let at = |col: Option<u32>| {
                 let col = col?;
                 cells
@@ -182,7 +273,12 @@ impl Scanner {
                     .find(|(c, _)| *c == col)
                     .map(|(c, cell)| Placed { place: place(&sheet, row, *c), cell: cell.clone() })
             };
-            self.data.funds = FundsFound { budget: at(budget_col), executed: at(executed_col) };
+            self.data.funds = FundsFound {
+                budget: at(f.budget),
+                executed: at(f.executed),
+                executed_jan_jul: at(f.executed_jan_jul),
+                expected_execution: at(f.expected_execution),
+            };
             return;
         }
         let found: Vec<(u32, Column)> = cells
@@ -192,13 +288,16 @@ impl Scanner {
                 _ => None,
             })
             .collect();
-        if found.iter().any(|(_, c)| *c == Column::Level3) && found.iter().any(|(_, c)| *c == Column::Actual) {
+        let has = |column: Column| found.iter().any(|(_, c)| *c == column);
+        let monitoring = found.iter().any(|(_, c)| c.is_monitoring());
+        if has(Column::Level3) && (has(Column::Actual) || monitoring) {
+            // A sheet with 实际完成值 is a 自评表 even if it also has a column such as 纠偏措施.
+            self.data.kind = if has(Column::Actual) { SheetKind::Actuals } else { SheetKind::Monitoring };
             self.columns = found;
             self.data.header_found = true;
             return;
         }
-        let mut budget_col = None;
-        let mut executed_col = None;
+        let mut funds = FundsColumns { row, ..FundsColumns::default() };
         for (i, (col, cell)) in cells.iter().enumerate() {
             let Cell::Text(text) = cell else { continue };
             if let Some(id) = parse_project_key(text) {
@@ -212,13 +311,19 @@ impl Scanner {
                 "主管部门" | "部门名称" | "预算部门" => {
                     self.data.department = next_text().or(self.data.department.take())
                 }
-                "全年预算数" => budget_col = Some(*col),
-                "全年执行数" => executed_col = Some(*col),
+                "全年预算数" => funds.budget = Some(*col),
+                "全年执行数" => funds.executed = Some(*col),
+                "全年预计执行数" | "预计全年执行数" => funds.expected_execution = Some(*col),
+                k if is_executed_so_far(k) => funds.executed_jan_jul = Some(*col),
                 _ => {}
             }
         }
-        if budget_col.is_some() || executed_col.is_some() {
-            self.funds_columns = Some((row, budget_col, executed_col));
+        if funds.budget.is_some()
+            || funds.executed.is_some()
+            || funds.executed_jan_jul.is_some()
+            || funds.expected_execution.is_some()
+        {
+            self.funds_columns = Some(funds);
         }
     }
 
@@ -274,6 +379,11 @@ impl Scanner {
             name,
             actual: placed(Column::Actual).filter(|p| !p.cell.is_blank()),
             explanation: placed(Column::Explanation).filter(|p| !p.cell.is_blank()),
+            progress: placed(Column::Progress).filter(|p| !p.cell.is_blank()),
+            forecast: placed(Column::Forecast).filter(|p| !p.cell.is_blank()),
+            likelihood: placed(Column::Likelihood).filter(|p| !p.cell.is_blank()),
+            deviation_category: placed(Column::DeviationCategory).filter(|p| !p.cell.is_blank()),
+            corrective_action: placed(Column::CorrectiveAction).filter(|p| !p.cell.is_blank()),
         });
     }
 }
@@ -310,6 +420,38 @@ mod tests {
         assert_eq!(data.rows[0].actual.as_ref().map(|p| p.place.as_str()), Some("表1!B7"));
         assert_eq!(data.rows[1].level1, "满意度指标");
         assert!(data.rows[1].actual.is_none());
+    }
+
+    #[test]
+    fn a_monitoring_sheet_by_its_headers() {
+        assert_eq!(header_key("1–7月执行情况"), "1-7月执行情况");
+        let mut s = Scanner::new("监控");
+        s.row(0, &[(0, t("2021年度项目支出绩效运行监控表"))]);
+        s.row(2, &[(1, t("年初预算数")), (2, t("1—7月执行数")), (3, t("1-7月执行率")), (4, t("全年预计执行数"))]);
+        s.row(3, &[(0, t("年度资金总额")), (2, Cell::Number { value: dec!(4), percent: false }), (4, t("9"))]);
+        s.row(
+            5,
+            &[
+                (0, t("三级指标")),
+                (1, t("1至6月完成情况")),
+                (2, t("完成目标可能性")),
+                (3, t("偏差原因分析")),
+                (4, t("纠偏措施")),
+                (5, t("全年预计完成情况")),
+            ],
+        );
+        s.row(6, &[(0, t("网站数量")), (1, t("1个")), (2, t("有可能")), (3, t("经费未到位")), (5, t("1个"))]);
+        let data = s.finish();
+        assert_eq!(data.kind, SheetKind::Monitoring);
+        assert_eq!(data.funds.executed_jan_jul.as_ref().map(|p| p.place.as_str()), Some("监控!C4"));
+        assert_eq!(data.funds.expected_execution.as_ref().map(|p| p.cell.text()), Some("9".to_owned()));
+        assert!(data.funds.budget.is_none());
+        let row = &data.rows[0];
+        assert_eq!(row.progress.as_ref().map(|p| p.place.as_str()), Some("监控!B7"));
+        assert_eq!(row.likelihood.as_ref().map(|p| p.cell.text()), Some("有可能".to_owned()));
+        assert_eq!(row.explanation.as_ref().map(|p| p.cell.text()), Some("经费未到位".to_owned()));
+        assert_eq!(row.forecast.as_ref().map(|p| p.place.as_str()), Some("监控!F7"));
+        assert!(row.corrective_action.is_none());
     }
 
     #[test]

@@ -5,6 +5,8 @@
 use db::cycle::evaluation::{self, ActualInput};
 use db::store::{audit, projects};
 use db::testing::TestDb;
+use domain::upload::MonitoringValues;
+use domain::vocab::{DeviationCategory, ImportKind, Likelihood, TemplateKind};
 use domain::workflow::{Action, Phase};
 use rust_decimal_macros::dec;
 use rust_xlsxwriter::Workbook;
@@ -323,7 +325,191 @@ async fn more_bad_values(t: &TestDb) {
     assert_eq!((p.budget_full_year, p.executed_full_year), (None, None), "funds unchanged");
 }
 
+/// What a department types into the 运行监控表: every indicator on track, the last one only
+/// possibly, with its reason and corrective action; and the 1–7月 funds.
+fn fill_monitoring(mut projects: Vec<TemplateProject>) -> Vec<TemplateProject> {
+    for p in &mut projects {
+        p.executed_jan_jul = Some(dec!(4));
+        p.expected_execution = Some(dec!(9.5));
+        for ind in p.indicators.iter_mut() {
+            ind.monitoring = MonitoringValues {
+                progress: Some(format!("已完成{}的一半", ind.name)),
+                forecast: Some("全年可完成".to_owned()),
+                likelihood: Some(Likelihood::Certain),
+                ..MonitoringValues::default()
+            };
+        }
+        if let Some(last) = p.indicators.last_mut() {
+            last.monitoring.likelihood = Some(Likelihood::Possible);
+            last.monitoring.deviation_category = Some(DeviationCategory::Funding);
+            last.monitoring.deviation_reason = Some("资金下达较晚".to_owned());
+            last.monitoring.corrective_action = Some("加快支付进度".to_owned());
+        }
+    }
+    projects
+}
+
+async fn stored_monitoring(t: &TestDb, f: &Fixture) -> Vec<MonitoringValues> {
+    let mut out = Vec::new();
+    for ind in projects::indicators(&t.db, f.project_id).await.unwrap() {
+        let e = db::store::monitoring::of_indicator(&t.db, ind.id).await.unwrap();
+        out.push(e.as_ref().map(template::monitoring_values).unwrap_or_default());
+    }
+    out
+}
+
+/// The 运行监控表 template → filled → preview → commit → revert; the same values through the
+/// form store the same entries.
+async fn monitoring_round_trip(t: &TestDb) {
+    let f = setup(t).await;
+    approve_targets(t, &f).await;
+    let filled = fill_monitoring(template::load(&t.db, &f.alice, Scope::Project(f.project_id)).await.unwrap());
+    let typed: Vec<MonitoringValues> = filled[0].indicators.iter().map(|i| i.monitoring.clone()).collect();
+    let n = typed.len();
+    let bytes = template::workbook(TemplateKind::Monitoring, &filled, 2021).unwrap();
+    let audit_before = audit::for_project(&t.db, f.project_id).await.unwrap().len();
+
+    let preview = import(t, &f.alice, &bytes, true).await;
+    assert_eq!(preview.kind, ImportKind::Monitoring);
+    assert!(errors(&preview).is_empty(), "{:?}", preview.problems);
+    assert_eq!(preview.counts.rows_read, n);
+    assert_eq!(preview.counts.rows_changed, n + 1, "every indicator and the funds");
+    assert!(preview.rows.is_empty() && preview.projects.is_empty(), "no actuals, no scores");
+    assert!(preview.monitoring[0].place.ends_with("!第8行"), "{}", preview.monitoring[0].place);
+    let new: Vec<MonitoringValues> = preview.monitoring.iter().map(|r| r.new.clone()).collect();
+    assert_eq!(new, typed);
+    let funds = &preview.monitoring_funds[0];
+    assert!(funds.place.ends_with("!C5"), "{}", funds.place);
+    assert_eq!((funds.new_executed_jan_jul, funds.new_expected_execution), (Some(dec!(4)), Some(dec!(9.5))));
+    assert_eq!(stored_monitoring(t, &f).await, vec![MonitoringValues::default(); n], "a dry run stores nothing");
+    assert_eq!(audit::for_project(&t.db, f.project_id).await.unwrap().len(), audit_before);
+
+    let committed = import(t, &f.alice, &bytes, false).await;
+    assert!(committed.committed, "{:?}", committed.problems);
+    let id = committed.import_id.unwrap();
+    assert_eq!(stored_monitoring(t, &f).await, typed);
+    let p = projects::one(&t.db, f.project_id).await.unwrap().unwrap().project;
+    assert_eq!(p.executed_jan_jul.map(|a| a.0), Some(dec!(4)));
+    assert_eq!(p.expected_execution.map(|a| a.0), Some(dec!(9.5)));
+    let trail = audit::for_project(&t.db, f.project_id).await.unwrap();
+    assert!(trail.len() > audit_before + n);
+    let imported = trail.iter().filter(|r| r.action.0 == domain::vocab::AuditAction::Import).count();
+    assert_eq!(imported, trail.len() - audit_before, "the import's writes are audited as 导入");
+    let records = actuals::records(&t.db, &f.alice).await.unwrap();
+    assert_eq!(records[0].kind.0, ImportKind::Monitoring);
+    // The submit check is satisfied by what was imported.
+    let check = db::cycle::monitoring::submit_check(&t.db, f.project_id).await.unwrap();
+    assert!(check.problems().is_empty(), "{:?}", check.problems());
+    assert_eq!(import(t, &f.alice, &bytes, true).await.counts.rows_changed, 0, "the same file again changes nothing");
+
+    let reverted = actuals::revert(&t.db, &f.alice, id).await.unwrap();
+    assert!(reverted.committed, "{:?}", reverted.problems);
+    assert_eq!(stored_monitoring(t, &f).await, vec![MonitoringValues::default(); n]);
+    let p = projects::one(&t.db, f.project_id).await.unwrap().unwrap().project;
+    assert_eq!((p.executed_jan_jul, p.expected_execution), (None, None));
+
+    // The form path stores the same entries.
+    for (ind, v) in projects::indicators(&t.db, f.project_id).await.unwrap().iter().zip(&typed) {
+        let version = db::store::monitoring::of_indicator(&t.db, ind.id).await.unwrap().map_or(0, |e| e.version);
+        let input = db::cycle::monitoring::MonitoringInput {
+            progress: v.progress.clone(),
+            forecast: v.forecast.clone(),
+            likelihood: v.likelihood,
+            deviation_category: v.deviation_category,
+            deviation_reason: v.deviation_reason.clone(),
+            corrective_action: v.corrective_action.clone(),
+        };
+        db::cycle::monitoring::save_entry(&t.db, &f.alice, ind.id, &input, version).await.unwrap();
+    }
+    assert_eq!(stored_monitoring(t, &f).await, typed);
+}
+
+/// Bad monitoring values, each at its cell, all at once, nothing stored; another department's
+/// rows refused; a file mixing a 自评表 and a 运行监控表 refused as a whole; a submitted
+/// 运行监控 takes no import.
+async fn monitoring_bad_values(t: &TestDb) {
+    let f = setup(t).await;
+    approve_targets(t, &f).await;
+    let filled = fill_monitoring(template::load(&t.db, &f.alice, Scope::Project(f.project_id)).await.unwrap());
+    let sheet: String = filled[0].name.chars().take(24).collect();
+    let inds = &filled[0].indicators;
+    // The template's layout, typed past its drop-downs: a formula error, a likelihood nobody
+    // offered, 完全不可能 without its reason, a negative amount.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(&sheet).unwrap();
+    ws.write_string(1, 10, format!("jx:P{}", f.project_id)).unwrap();
+    ws.write_string(3, 2, "1-7月执行数").unwrap();
+    ws.write_string(3, 4, "全年预计执行数").unwrap();
+    ws.write_string(4, 2, "-3").unwrap();
+    let headers =
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "1-7月执行情况", "全年预计完成情况", "完成目标可能性"];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(6, c as u16, *h).unwrap();
+    }
+    ws.write_string(6, 8, "偏差原因分析").unwrap();
+    ws.write_string(6, 10, "编号（勿改）").unwrap();
+    let rows = [("#REF!", "确定能"), ("过半", "完全不可能"), ("过半", "大概吧")];
+    for (i, (progress, likelihood)) in rows.iter().enumerate() {
+        let r = 7 + i as u32;
+        ws.write_string(r, 2, &inds[i].name).unwrap();
+        ws.write_string(r, 4, *progress).unwrap();
+        ws.write_string(r, 6, *likelihood).unwrap();
+        ws.write_string(r, 10, format!("jx:I{}@1", inds[i].id)).unwrap();
+    }
+    let bytes = wb.save_to_buffer().unwrap();
+    let report = import(t, &f.alice, &bytes, false).await;
+    assert!(!report.committed);
+    let errs = errors(&report);
+    assert_eq!(
+        errs,
+        vec![
+            format!("{sheet}!E8：公式错误 #REF!，请改为实际数值"),
+            format!("{sheet}!G10：无法识别的完成目标可能性“大概吧”：请填写确定能、有可能、完全不可能之一"),
+            format!("{sheet}!C5：“1–7月执行数”不能为负数"),
+        ]
+    );
+    let warnings: Vec<String> =
+        report.problems.iter().filter(|p| p.severity == Severity::Warning).map(|p| p.to_string()).collect();
+    assert_eq!(
+        warnings,
+        vec![format!("{sheet}!第9行：完成目标可能性为“完全不可能”：提交运行监控前须填写偏差原因分析和偏差纠正措施")]
+    );
+    assert_eq!(stored_monitoring(t, &f).await, vec![MonitoringValues::default(); inds.len()]);
+    let p = projects::one(&t.db, f.project_id).await.unwrap().unwrap().project;
+    assert_eq!(p.executed_jan_jul, None);
+
+    // Bob, of another department.
+    let good = template::workbook(TemplateKind::Monitoring, &filled, 2021).unwrap();
+    let report = import(t, &f.bob, &good, false).await;
+    assert!(!report.committed);
+    assert!(errors(&report).iter().all(|e| e.ends_with("该行属于其他部门的项目，无权导入")));
+
+    // One file, both kinds.
+    let mut wb = Workbook::new();
+    for (name, second) in [("自评", "实际完成值"), ("监控", "1-7月执行情况")] {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        ws.write_string(0, 0, "三级指标").unwrap();
+        ws.write_string(0, 1, second).unwrap();
+        ws.write_string(1, 0, &inds[0].name).unwrap();
+        ws.write_string(1, 1, "1个").unwrap();
+    }
+    let mixed = wb.save_to_buffer().unwrap();
+    let err = actuals::read(&mixed, &Limits::default()).unwrap_err();
+    assert!(matches!(err, sheets::FileError::MixedKinds { .. }), "{err:?}");
+    assert!(err.to_string().starts_with("同一文件中既有绩效自评表"), "{err}");
+
+    // After 运行监控 is submitted, its values are locked.
+    act(t, &f, &f.alice, Phase::Monitoring, Action::Submit, None).await.unwrap();
+    let report = import(t, &f.alice, &good, false).await;
+    assert!(!report.committed && !errors(&report).is_empty());
+    assert_eq!(stored_monitoring(t, &f).await, vec![MonitoringValues::default(); inds.len()]);
+}
+
 on_both_databases!(
+    monitoring_round_trip,
+    monitoring_bad_values,
     round_trip,
     bad_values_change_nothing,
     more_bad_values,

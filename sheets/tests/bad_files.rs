@@ -159,7 +159,7 @@ fn huge_declared_dimensions_are_not_allocated() {
 
 #[test]
 fn no_indicator_rows() {
-    let expected = "没有找到可导入的指标行：请使用本系统下载的模板，或包含“三级指标”和“实际完成值”列的表格";
+    let expected = "没有找到可导入的指标行：请使用本系统下载的模板，或包含“三级指标”和“实际完成值”（运行监控：“1-7月执行情况”）列的表格";
     assert_eq!(message(&workbook(&[&["姓名", "电话"], &["张三", "123"]]), &Limits::default()), expected);
     assert_eq!(message(&workbook(&[&["三级指标", "实际完成值"]]), &Limits::default()), expected, "header only");
     // Headers below the first 60 rows are not looked for.

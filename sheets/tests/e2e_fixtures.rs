@@ -1,5 +1,6 @@
 //! The workbooks the browser test uploads (end2end/fixtures/): a sheet "exported from another
-//! system" with actuals of the demo project, and one with two bad rows. This test keeps them
+//! system" with actuals of the demo project, one with two bad rows, and a 运行监控 sheet of
+//! another system with its 1–7月 funds. This test keeps them
 //! what the browser test expects; `JIXIAO_WRITE_E2E_FIXTURES=1 cargo test -p sheets --test
 //! e2e_fixtures` writes them anew.
 
@@ -49,6 +50,61 @@ fn write(name: &str, rows: &[Row]) {
         }
     }
     wb.save(path(name)).unwrap();
+}
+
+const MONITORING: &str = "demo-monitoring.xlsx";
+/// 三级指标, 1-7月执行情况, 完成目标可能性, 偏差原因分析, 纠偏措施.
+const MONITORING_ROWS: &[[&str; 5]] = &[
+    ["维护 LED 屏幕数量", "已完成维护1座", "确定能", "", ""],
+    ["LED 屏幕正常运行率", "上半年运行率95%", "有可能", "设备老化", "申请更换老旧屏幕"],
+];
+
+fn write_monitoring() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("监控数据").unwrap();
+    ws.write_string(0, 0, "2021年度项目绩效运行监控（业务系统导出）").unwrap();
+    ws.write_string(1, 0, "项目名称").unwrap();
+    ws.write_string(1, 1, PROJECT).unwrap();
+    ws.write_string(2, 1, "1-7月执行数").unwrap();
+    ws.write_string(2, 2, "全年预计执行数").unwrap();
+    ws.write_number(3, 1, 3.2).unwrap();
+    ws.write_number(3, 2, 8).unwrap();
+    for (c, h) in ["三级指标", "1-7月执行情况", "完成目标可能性", "偏差原因分析", "纠偏措施"].iter().enumerate() {
+        ws.write_string(5, c as u16, *h).unwrap();
+    }
+    for (i, row) in MONITORING_ROWS.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(6 + i as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save(path(MONITORING)).unwrap();
+}
+
+#[test]
+fn the_monitoring_fixture_is_current() {
+    if std::env::var("JIXIAO_WRITE_E2E_FIXTURES").is_ok_and(|v| v == "1") {
+        write_monitoring();
+    }
+    let bytes = std::fs::read(path(MONITORING)).expect("run with JIXIAO_WRITE_E2E_FIXTURES=1");
+    let parsed = read(&bytes, &Limits::default()).unwrap();
+    assert_eq!(parsed.kind, domain::vocab::ImportKind::Monitoring);
+    let sheet = &parsed.sheets[0];
+    assert_eq!(sheet.project.as_deref(), Some(PROJECT));
+    let text = |c: &Option<sheets::layout::Placed>| c.as_ref().map(|p| p.cell.text()).unwrap_or_default();
+    let found: Vec<[String; 5]> = sheet
+        .rows
+        .iter()
+        .map(|r| {
+            [r.name.clone(), text(&r.progress), text(&r.likelihood), text(&r.explanation), text(&r.corrective_action)]
+        })
+        .collect();
+    let expected: Vec<[String; 5]> = MONITORING_ROWS.iter().map(|r| r.map(str::to_owned)).collect();
+    assert_eq!(found, expected);
+    assert_eq!(text(&sheet.funds.executed_jan_jul), "3.2");
+    assert_eq!(text(&sheet.funds.expected_execution), "8");
 }
 
 #[test]

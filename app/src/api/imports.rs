@@ -1,4 +1,4 @@
-//! Spreadsheet imports of year-end actuals: the templates a user may download, the history of
+//! Spreadsheet imports of year-end actuals and of 运行监控: the templates a user may download, the history of
 //! committed imports, and undoing one. The upload itself carries a file, so it is a plain
 //! multipart route of the server (`POST /import/actuals`, server/src/files.rs) answering the
 //! same [`Report`] as `jixiao import actuals`.
@@ -14,13 +14,17 @@ pub struct TemplateLink {
     pub department: String,
     pub year: i32,
     pub projects: usize,
+    /// The 自评表.
     pub href: String,
+    /// The 运行监控表.
+    pub monitoring_href: String,
 }
 
 /// One committed import, as the history lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportRecordRow {
     pub id: i32,
+    pub kind: domain::vocab::ImportKind,
     /// Beijing time.
     pub at: String,
     pub username: String,
@@ -48,6 +52,7 @@ pub async fn template_links() -> Result<Vec<TemplateLink>, AppError> {
         .into_iter()
         .map(|((year, department, id), projects)| TemplateLink {
             href: format!("/export/template.xlsx?department={id}&year={}", -year),
+            monitoring_href: format!("/export/template.xlsx?department={id}&year={}&kind=monitoring", -year),
             department,
             year: -year,
             projects,
@@ -65,6 +70,7 @@ pub async fn import_history() -> Result<Vec<ImportRecordRow>, AppError> {
         .into_iter()
         .map(|r| ImportRecordRow {
             id: r.id,
+            kind: r.kind.0,
             at: super::ssr::beijing(r.created_at),
             username: r.username,
             file_name: r.file_name,

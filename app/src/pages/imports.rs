@@ -1,10 +1,12 @@
-//! 批量导入: download the 自评表 template, upload the filled workbook with a progress bar, see
-//! the preview (every row old → new with its score, every problem at its cell), commit it, and
+//! 批量导入: download the 自评表 or 运行监控表 template, upload the filled workbook with a
+//! progress bar, see the preview (every row old → new, with its score for actuals, every problem
+//! at its cell), commit it, and
 //! the history of imports with their reports and 撤销; below, 导入绩效目标表 (import_targets.rs).
 
 use crate::api::{import_history, template_links, ImportRecordRow, Report, RevertImport, TemplateLink};
 use crate::components::{use_hydrated, ErrorNotice};
-use domain::upload::Severity;
+use domain::upload::{MonitoringValues, Severity};
+use domain::vocab::ImportKind;
 use leptos::prelude::*;
 
 #[component]
@@ -26,9 +28,10 @@ pub fn ImportPage() -> impl IntoView {
     view! {
         <div class="imports" data-hydrated=move || if hydrated.get() { "true" } else { "false" }>
             <h1>"批量导入"</h1>
-            <h2 class="section-title">"年终实际完成值"</h2>
+            <h2 class="section-title">"年终实际完成值 · 运行监控"</h2>
             <p class="lead">
-                "下载绩效自评表模板，在 Excel / WPS 中填写黄色单元格（实际完成值、偏差原因分析及改进措施、全年预算数与执行数），"
+                "下载绩效自评表模板（实际完成值、偏差原因分析及改进措施、全年预算数与执行数）或运行监控表模板（1-7月执行情况、"
+                "完成目标可能性、偏差原因、纠偏措施、1-7月执行数），在 Excel / WPS 中填写黄色单元格，"
                 "上传后先预览：每一行的原值与新值、得分和问题都会列出；确认无误后一次导入，出错时不写入任何数据。"
             </p>
             <section class="card" id="templates">
@@ -81,6 +84,8 @@ fn TemplateList(links: Vec<TemplateLink>) -> impl IntoView {
                     <a href=l.href.clone() download="" data-testid="template-link">
                         {format!("{} · {}年度绩效自评表（{} 个项目）", l.department, l.year, l.projects)}
                     </a>
+                    " · "
+                    <a href=l.monitoring_href.clone() download="" data-testid="monitoring-template-link">"运行监控表"</a>
                 </li>
             }).collect_view()}
         </ul>
@@ -152,8 +157,8 @@ fn Uploader(on_committed: impl Fn() + Copy + Send + Sync + 'static) -> impl Into
         })}
         {move || done.get().map(|r| view! {
             <div class="notice notice-success" role="status" data-testid="import-done">
-                {format!("已导入：写入 {} 项（导入记录编号 {}）。", r.counts.rows_changed, r.import_id.unwrap_or_default())}
-                <ProjectTotals report=r.clone()/>
+                {format!("已导入{}：写入 {} 项（导入记录编号 {}）。", r.kind.label(), r.counts.rows_changed, r.import_id.unwrap_or_default())}
+                {(!r.projects.is_empty()).then(|| view! { <ProjectTotals report=r.clone()/> })}
             </div>
         })}
         {move || preview.get().map(|r| view! { <Preview report=r on_commit=move |sha| send(Some(sha))/> })}
@@ -213,7 +218,7 @@ fn Preview(report: Report, on_commit: impl Fn(String) + Copy + Send + Sync + 'st
     view! {
         <div class="preview" data-testid="preview">
             <p class="summary" data-testid="preview-summary">
-                {format!("《{}》：读取 {} 行，将写入 {} 项；错误 {} 个，提示 {} 个。", report.file_name, c.rows_read, c.rows_changed, c.errors, c.warnings)}
+                {format!("《{}》（{}）：读取 {} 行，将写入 {} 项；错误 {} 个，提示 {} 个。", report.file_name, report.kind.label(), c.rows_read, c.rows_changed, c.errors, c.warnings)}
             </p>
             {(!report.problems.is_empty()).then(|| view! {
                 <ul class="problems" data-testid="problems">
@@ -225,8 +230,12 @@ fn Preview(report: Report, on_commit: impl Fn(String) + Copy + Send + Sync + 'st
                 </ul>
             })}
             {report.notes.iter().map(|n| view! { <p class="muted">{n.clone()}</p> }).collect_view()}
-            <ProjectTotals report=report.clone()/>
+            {(report.kind == ImportKind::Actuals).then(|| view! { <ProjectTotals report=report.clone()/> })}
             <label class="filter"><input type="checkbox" on:change=move |ev| only_problems.set(event_target_checked(&ev))/>" 只看有变化或有问题的行"</label>
+            {if report.kind == ImportKind::Monitoring {
+                view! { <MonitoringRows report=report.clone() problem_rows=problem_rows.clone() only_problems/> }.into_any()
+            } else {
+                view! {
             <table class="data-table preview-rows">
                 <thead>
                     <tr>
@@ -259,12 +268,73 @@ fn Preview(report: Report, on_commit: impl Fn(String) + Copy + Send + Sync + 'st
                     }).collect_view()}
                 </tbody>
             </table>
+                }.into_any()
+            }}
             <div class="actions">
                 <button type="button" class="btn" disabled=!can_commit on:click=move |_| on_commit(sha.clone())>"确认导入"</button>
                 {(c.errors > 0).then(|| view! { <span class="muted">" 请修改表格中的错误后重新上传；有错误时不会写入任何数据。"</span> })}
                 {(c.errors == 0 && c.rows_changed == 0).then(|| view! { <span class="muted">" 表格与系统中的数据相同，没有需要写入的内容。"</span> })}
             </div>
         </div>
+    }
+}
+
+/// The rows of a 运行监控 import: each field old → new, and the sheets' 1–7月 funds.
+#[component]
+fn MonitoringRows(report: Report, problem_rows: Vec<(String, u32)>, only_problems: RwSignal<bool>) -> impl IntoView {
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_owned());
+    let change = move |old: &Option<String>, new: &Option<String>| {
+        if old == new {
+            dash(new)
+        } else {
+            format!("{} → {}", dash(old), dash(new))
+        }
+    };
+    let likelihood = |v: &MonitoringValues| v.likelihood.map(|l| l.label().to_owned());
+    let money = |v: Option<rust_decimal::Decimal>| v.map(|d| format!("{d} 万元"));
+    view! {
+        {report.monitoring_funds.into_iter().map(|f| view! {
+            <p class="muted" data-testid="monitoring-funds">
+                {format!("{}（{}）：1-7月执行数 {}，全年预计执行数 {}", f.project, f.place,
+                    change(&money(f.old_executed_jan_jul), &money(f.new_executed_jan_jul)),
+                    change(&money(f.old_expected_execution), &money(f.new_expected_execution)))}
+            </p>
+        }).collect_view()}
+        <table class="data-table preview-rows" data-testid="monitoring-rows">
+            <thead>
+                <tr>
+                    <th>"位置"</th><th>"项目"</th><th>"三级指标"</th><th>"1-7月执行情况"</th><th>"全年预计完成情况"</th>
+                    <th>"完成目标可能性"</th><th>"偏差原因"</th><th>"纠偏措施"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {report.monitoring.into_iter().map(|r| {
+                    let has_problem = sheet_row(&r.place).is_some_and(|here| problem_rows.contains(&here));
+                    let class = match (has_problem, r.changed) {
+                        (true, _) => "row-error",
+                        (false, true) => "row-changed",
+                        _ => "",
+                    };
+                    let quiet = !has_problem && !r.changed;
+                    let reason = match r.new.deviation_category {
+                        Some(c) => format!("[{}] {}", c.label(), change(&r.old.deviation_reason, &r.new.deviation_reason)),
+                        None => change(&r.old.deviation_reason, &r.new.deviation_reason),
+                    };
+                    view! {
+                        <tr class=class style:display=move || if quiet && only_problems.get() { "none" } else { "" }>
+                            <td class="place">{r.place.clone()}</td>
+                            <td>{r.project.clone()}</td>
+                            <td>{r.indicator.clone()}</td>
+                            <td class="new-value">{change(&r.old.progress, &r.new.progress)}</td>
+                            <td>{change(&r.old.forecast, &r.new.forecast)}</td>
+                            <td>{change(&likelihood(&r.old), &likelihood(&r.new))}</td>
+                            <td>{reason}</td>
+                            <td>{change(&r.old.corrective_action, &r.new.corrective_action)}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }
 
@@ -296,7 +366,7 @@ fn History(rows: Vec<ImportRecordRow>, revert: ServerAction<RevertImport>) -> im
     view! {
         <table class="data-table history" data-testid="import-history">
             <thead>
-                <tr><th>"编号"</th><th>"时间"</th><th>"导入人"</th><th>"文件"</th><th class="num">"读取行数"</th><th class="num">"写入项数"</th><th>"状态"</th><th>"操作"</th></tr>
+                <tr><th>"编号"</th><th>"时间"</th><th>"导入人"</th><th>"内容"</th><th>"文件"</th><th class="num">"读取行数"</th><th class="num">"写入项数"</th><th>"状态"</th><th>"操作"</th></tr>
             </thead>
             <tbody>
                 {rows.into_iter().map(|r| {
@@ -307,6 +377,7 @@ fn History(rows: Vec<ImportRecordRow>, revert: ServerAction<RevertImport>) -> im
                             <td>{id}</td>
                             <td>{r.at}</td>
                             <td>{r.username}</td>
+                            <td>{r.kind.label()}</td>
                             <td title=r.sha256>{r.file_name}</td>
                             <td class="num">{r.rows_read}</td>
                             <td class="num">{r.rows_changed}</td>

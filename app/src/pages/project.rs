@@ -134,6 +134,7 @@ fn ProjectView(detail: ProjectDetail) -> impl IntoView {
             <a href="#comments">"指标意见"</a>
             <a href="#audit">"操作记录"</a>
             <a href=format!("/export/template.xlsx?project={project_id}") download="" data-testid="project-template">"下载自评表模板（Excel）"</a>
+            <a href=format!("/export/template.xlsx?project={project_id}&kind=monitoring") download="" data-testid="project-monitoring-template">"下载运行监控表模板"</a>
             <a href="/imports">"批量导入"</a>
         </nav>
         <ProjectCharts/>

@@ -10,10 +10,10 @@ use crate::write::{self, Audit, Write};
 use crate::{Amount, Key};
 use chrono::Utc;
 use domain::input;
-use domain::vocab::{DeviationCategory, EntityKind, Field, Likelihood};
+use domain::vocab::{AuditAction, DeviationCategory, EntityKind, Field, Likelihood};
 use domain::workflow::{monitoring_check, MonitoringRow, Phase, SubmitCheck};
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 
 /// The longest text in a monitoring field.
 pub const MAX_CHARS: usize = 500;
@@ -59,12 +59,27 @@ pub async fn save_entry(
     expected_version: i32,
 ) -> Result<monitoring_entry::Model> {
     let txn = write::begin(db).await?;
-    let (_, project) = access::indicator_for_edit(&txn, user, indicator_id, Phase::Monitoring).await?;
+    let saved = save_entry_in(&txn, user, indicator_id, input, expected_version, None).await?;
+    write::commit(txn, &[saved.project_id]).await?;
+    Ok(saved)
+}
+
+/// [`save_entry`] inside the caller's transaction (a spreadsheet import applies many rows in
+/// one, auditing them as `Some(AuditAction::Import)`; `None` = 新建 / 修改).
+pub async fn save_entry_in(
+    txn: &DatabaseTransaction,
+    user: &user::Model,
+    indicator_id: i32,
+    input: &MonitoringInput,
+    expected_version: i32,
+    action: Option<AuditAction>,
+) -> Result<monitoring_entry::Model> {
+    let (_, project) = access::indicator_for_edit(txn, user, indicator_id, Phase::Monitoring).await?;
     let progress = input::text(input.progress.as_deref(), Field::Progress, MAX_CHARS)?;
     let forecast = input::text(input.forecast.as_deref(), Field::Forecast, MAX_CHARS)?;
     let reason = input::text(input.deviation_reason.as_deref(), Field::DeviationReason, MAX_CHARS)?;
     let corrective = input::text(input.corrective_action.as_deref(), Field::CorrectiveAction, MAX_CHARS)?;
-    let existing = store::monitoring::of_indicator(&txn, indicator_id).await?;
+    let existing = store::monitoring::of_indicator(txn, indicator_id).await?;
     let old = existing.as_ref();
     use monitoring_entry::Column as C;
     let now = Utc::now();
@@ -83,10 +98,8 @@ pub async fn save_entry(
         .set(C::UpdatedBy, Some(user.id))
         .set(C::UpdatedAt, now);
     let keys = vec![(C::IndicatorId, indicator_id.into()), (C::ProjectId, project.id.into())];
-    let audit = Audit { user, at: now, kind: EntityKind::MonitoringEntry, project_id: Some(project.id), action: None };
-    let saved = write::upsert(&txn, existing, expected_version, keys, changes, audit).await?;
-    write::commit(txn, &[project.id]).await?;
-    Ok(saved.row)
+    let audit = Audit { user, at: now, kind: EntityKind::MonitoringEntry, project_id: Some(project.id), action };
+    Ok(write::upsert(txn, existing, expected_version, keys, changes, audit).await?.row)
 }
 
 /// Saves the project's 1–7月执行数 and 全年预计执行数 (万元) as `user`; `expected_version` is
@@ -100,7 +113,23 @@ pub async fn save_funds(
     expected_version: i32,
 ) -> Result<project::Model> {
     let txn = write::begin(db).await?;
-    let p = access::project_for_edit(&txn, user, project_id, Phase::Monitoring).await?;
+    let saved =
+        save_funds_in(&txn, user, project_id, executed_jan_jul, expected_execution, expected_version, None).await?;
+    write::commit(txn, &[saved.id]).await?;
+    Ok(saved)
+}
+
+/// [`save_funds`] inside the caller's transaction, audited as `action`.
+pub async fn save_funds_in(
+    txn: &DatabaseTransaction,
+    user: &user::Model,
+    project_id: i32,
+    executed_jan_jul: Option<Decimal>,
+    expected_execution: Option<Decimal>,
+    expected_version: i32,
+    action: Option<AuditAction>,
+) -> Result<project::Model> {
+    let p = access::project_for_edit(txn, user, project_id, Phase::Monitoring).await?;
     let jan_jul = input::non_negative(executed_jan_jul, Field::ExecutedJanJul)?;
     let expected = input::non_negative(expected_execution, Field::ExpectedExecution)?;
     use project::Column as C;
@@ -112,10 +141,8 @@ pub async fn save_funds(
             p.expected_execution.map(normalized),
             expected.map(Amount),
         );
-    let audit = Audit { user, at: Utc::now(), kind: EntityKind::Project, project_id: Some(p.id), action: None };
-    let saved = write::upsert(&txn, Some(p), expected_version, vec![], changes, audit).await?;
-    write::commit(txn, &[saved.row.id]).await?;
-    Ok(saved.row)
+    let audit = Audit { user, at: Utc::now(), kind: EntityKind::Project, project_id: Some(p.id), action };
+    Ok(write::upsert(txn, Some(p), expected_version, vec![], changes, audit).await?.row)
 }
 
 /// An amount as compared and audited: normalised (2.50 and 2.5 are the same).
