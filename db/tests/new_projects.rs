@@ -116,7 +116,7 @@ async fn create_and_build_a_project(t: &TestDb) {
     let satisfaction = indicator("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥95%", dec!(10));
     declaration::add_indicator(&t.db, &f.alice, id, &satisfaction).await.unwrap();
     let benefit = indicator("效益指标", "社会效益指标", "网站正常运行率", "100%", dec!(30));
-    declaration::add_indicator(&t.db, &f.alice, id, &benefit).await.unwrap();
+    let benefit = declaration::add_indicator(&t.db, &f.alice, id, &benefit).await.unwrap();
     let second = indicator("产出指标", "数量指标", "测评网站数量", "1个", dec!(25));
     let second = declaration::add_indicator(&t.db, &f.alice, id, &second).await.unwrap();
     let stray = indicator("产出指标", "质量指标", "多余指标", "有效", dec!(0));
@@ -136,6 +136,40 @@ async fn create_and_build_a_project(t: &TestDb) {
     assert_eq!(names(t, id).await, order, "the first of its group stays first");
     let log = audit::for_project(&t.db, id).await.unwrap();
     assert_eq!(log.iter().filter(|l| l.field.map(|f| f.0) == Some(Field::SortOrder)).count(), 2);
+
+    // Filing under another 二级: stale, an unknown pair, another department and a name already
+    // used there are refused; then it goes to the end of the table, audited, and back again.
+    let b = benefit;
+    let regroup = |user: &'static str, level1: &'static str, level2: &'static str, version: i32| {
+        let user = match user {
+            "alice" => f.alice.clone(),
+            _ => f.bob.clone(),
+        };
+        let db = t.db.clone();
+        async move { declaration::regroup_indicator(&db, &user, b.id, level1, level2, version).await }
+    };
+    assert!(matches!(regroup("alice", "产出指标", "质量指标", b.version + 1).await, Err(Error::Stale)));
+    assert!(invalid(regroup("alice", "产出指标", "社会效益指标", b.version).await).contains("没有二级指标"));
+    assert!(refused(regroup("bob", "产出指标", "质量指标", b.version).await).is_forbidden());
+    let twin = indicator("产出指标", "质量指标", "网站正常运行率", "≥98%", dec!(0));
+    let twin = declaration::add_indicator(&t.db, &f.alice, id, &twin).await.unwrap();
+    assert!(invalid(regroup("alice", "产出指标", "质量指标", b.version).await).contains("已存在"));
+    declaration::remove_indicator(&t.db, &f.alice, twin.id, twin.version).await.unwrap();
+    let before = names(t, id).await;
+    let moved = regroup("alice", "产出指标", "质量指标", b.version).await.unwrap();
+    assert_eq!((moved.level1.as_str(), moved.level2.as_str(), moved.version), ("产出指标", "质量指标", b.version + 1));
+    let after = names(t, id).await;
+    assert_eq!(after.last().map(String::as_str), Some("网站正常运行率"), "{after:?}");
+    assert_eq!(after.len(), before.len());
+    let log = audit::for_project(&t.db, id).await.unwrap();
+    assert!(log.iter().any(|l| l.entity_id == b.id
+        && l.field.map(|f| f.0) == Some(Field::Level2)
+        && l.old_value.as_deref() == Some("社会效益指标")
+        && l.new_value.as_deref() == Some("质量指标")));
+    let same = regroup("alice", "产出指标", "质量指标", moved.version).await.unwrap();
+    assert_eq!(same.version, moved.version, "filed where it is: nothing changes");
+    let back = regroup("alice", "效益指标", "社会效益指标", moved.version).await.unwrap();
+    assert_eq!((back.level1.as_str(), back.level2.as_str()), ("效益指标", "社会效益指标"));
 
     // Removing: stale refused, then gone with a 删除 audit row.
     assert!(matches!(declaration::remove_indicator(&t.db, &f.alice, stray.id, 7).await, Err(Error::Stale)));

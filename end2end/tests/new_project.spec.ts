@@ -102,6 +102,14 @@ test('creating a project from the indicator library, declaring it and submitting
   await add.getByLabel('新指标的指标值').fill('1个');
   await add.getByRole('button', { name: '添加指标' }).click();
   await expect(add.locator('.field-error')).toContainText('已存在');
+  // Filed under another 二级, it joins that group.
+  const level = editor.getByLabel('“网站正常运行率”所属的二级指标');
+  await level.selectOption('效益指标/社会效益指标');
+  await expect(editor.locator('tr[data-indicator="政务信息公开及时率"] + tr')).toHaveAttribute(
+    'data-indicator',
+    '网站正常运行率',
+  );
+  await expect(level).toHaveValue('效益指标/社会效益指标');
   await editor.getByRole('button', { name: '删除“网站正常运行率”' }).click();
   await expect(editor.locator('tr[data-indicator="网站正常运行率"]')).toHaveCount(0);
 

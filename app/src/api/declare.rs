@@ -126,6 +126,20 @@ pub async fn move_indicator(indicator_id: i32, up: bool, expected_version: i32) 
     Ok(())
 }
 
+/// Files an indicator under another 一级 / 二级.
+#[server]
+pub async fn regroup_indicator(
+    indicator_id: i32,
+    level1: String,
+    level2: String,
+    expected_version: i32,
+) -> Result<(), AppError> {
+    let (user, _) = super::ssr::require_user().await?;
+    let db = super::ssr::db()?;
+    db::cycle::declaration::regroup_indicator(&db, &user, indicator_id, &level1, &level2, expected_version).await?;
+    Ok(())
+}
+
 /// One entry of the 指标库 with its id and version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LibraryItem {

@@ -1,5 +1,6 @@
 use crate::api::{
-    indicator_library, AddIndicator, CycleIndicator, LibraryItem, MoveIndicator, RemoveIndicator, SaveIndicator,
+    indicator_library, AddIndicator, CycleIndicator, LibraryItem, MoveIndicator, RegroupIndicator, RemoveIndicator,
+    SaveIndicator,
 };
 use crate::components::{
     non_blank as opt, refresh_on_success, use_project_state, CheckCell, ChoiceCell, FormErrors, SaveStatus, TextCell,
@@ -12,7 +13,7 @@ use leptos::prelude::*;
 /// 目标申报: build and edit the indicator tree while the declaration is 草稿 or 退回 (shown only
 /// to those who may edit it) — each indicator's 指标值 (read by the value grammar as it is typed),
 /// 分值 (summed live against the year's scoring profile), 指标性质, 取值依据 and ★; move it within
-/// its 二级, remove it, or add one, picked from the 指标库 or typed. Each change saves on its own.
+/// its 二级 or file it under another, remove it, or add one, picked from the 指标库 or typed. Each change saves on its own.
 #[component]
 pub fn DeclarationEditor() -> impl IntoView {
     let state = use_project_state();
@@ -132,11 +133,26 @@ fn DeclarationRow(row: CycleIndicator) -> impl IntoView {
     refresh_on_success(remove.value());
     let shift = ServerAction::<MoveIndicator>::new();
     refresh_on_success(shift.value());
-    let busy = move || save.pending().get() || remove.pending().get() || shift.pending().get();
+    let regroup = ServerAction::<RegroupIndicator>::new();
+    refresh_on_success(regroup.value());
+    // The 一级/二级 the select shows: back to where the row is stored when a move is refused.
+    let stored = move || {
+        state.cycle.with_untracked(|c| {
+            c.indicators.iter().find(|i| i.id == id).map(|i| format!("{}/{}", i.level1, i.level2)).unwrap_or_default()
+        })
+    };
+    let chosen = RwSignal::new(format!("{}/{}", row.level1, row.level2));
+    Effect::new(move |_| {
+        if let Some(Err(_)) = regroup.value().get() {
+            chosen.set(stored());
+        }
+    });
+    let busy =
+        move || save.pending().get() || remove.pending().get() || shift.pending().get() || regroup.pending().get();
     let (level2, name) = (row.level2.clone(), row.name.clone());
     let live = move || target_reading(&target.get(), &level2, &name, direction.get());
     let refused = move || {
-        [remove.value().get(), shift.value().get()]
+        [remove.value().get(), shift.value().get(), regroup.value().get()]
             .into_iter()
             .flatten()
             .find_map(Result::err)
@@ -144,7 +160,31 @@ fn DeclarationRow(row: CycleIndicator) -> impl IntoView {
     };
     view! {
         <tr data-indicator=row.name.clone()>
-            <td class="muted small">{row.level1.clone()}<br/>{row.level2.clone()}</td>
+            <td class="small">
+                <select class="level-select" aria-label=format!("“{}”所属的二级指标", row.name) disabled=busy
+                    on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        if let Some((level1, level2)) = value.split_once('/') {
+                            chosen.set(value.clone());
+                            regroup.dispatch(RegroupIndicator {
+                                indicator_id: id,
+                                level1: level1.to_owned(),
+                                level2: level2.to_owned(),
+                                expected_version: version(),
+                            });
+                        }
+                    }>
+                    {LEVELS.iter().map(|(l1, l2s)| view! {
+                        <optgroup label=*l1>
+                            {l2s.iter().map(|l2| {
+                                let value = format!("{l1}/{l2}");
+                                let v = value.clone();
+                                view! { <option value=value prop:selected=move || chosen.get() == v>{*l2}</option> }
+                            }).collect_view()}
+                        </optgroup>
+                    }).collect_view()}
+                </select>
+            </td>
             <td class="l3">{row.core.then_some("★ ")}{row.name.clone()}</td>
             <td><TextCell value=target label="指标值" field=Field::TargetText errors/>{reading_line(live)}</td>
             <td><TextCell value=weight label="分值" numeric=true field=Field::Weight errors/></td>

@@ -199,6 +199,47 @@ pub async fn move_indicator(
     Ok(())
 }
 
+/// Files an indicator under another 一级 / 二级 (one of `domain::library::LEVELS`) while its
+/// project's 目标申报 is 草稿 / 退回, if it is still at `expected_version`: it goes to the end of
+/// its new group, its 指标值 is read again in the new group's context (a 指标值 that the new
+/// 二级 cannot read is refused), and a name already used in the new 二级 is refused. The 一级,
+/// 二级 and 排列顺序 changes are audited. Filing it where it already is changes nothing.
+pub async fn regroup_indicator(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    indicator_id: i32,
+    level1: &str,
+    level2: &str,
+    expected_version: i32,
+) -> Result<indicator::Model> {
+    let txn = write::begin(db).await?;
+    let (old, project) = access::indicator_for_edit(&txn, user, indicator_id, Phase::Declaration).await?;
+    if old.version != expected_version {
+        return Err(crate::Error::Stale);
+    }
+    domain::library::check_levels(level1, level2)?;
+    if old.level1 == level1 && old.level2 == level2 {
+        return Ok(old);
+    }
+    let all = store::projects::indicators(&txn, project.id).await?;
+    if all.iter().any(|i| i.id != old.id && i.level2 == level2 && i.name == old.name) {
+        return Err(Invalid::Duplicate { field: Field::IndicatorName, value: old.name.clone() }.into());
+    }
+    let direction = old.direction.map(|d| d.0);
+    let text = validate_target_of(level2, &old.name, direction, &old.target_text)?;
+    let sort_order = all.iter().map(|i| i.sort_order).max().map_or(0, |m| m.saturating_add(1));
+    use indicator::Column as C;
+    let changes = Write::<indicator::Entity>::new()
+        .field(Field::Level1, C::Level1, Some(old.level1.clone()), Some(level1.to_owned()))
+        .field(Field::Level2, C::Level2, Some(old.level2.clone()), Some(level2.to_owned()))
+        .field(Field::SortOrder, C::SortOrder, Some(old.sort_order), Some(sort_order))
+        .set(C::TargetParsed, Some(parsed_target_json(level2, &old.name, direction, &text)));
+    let audit = Audit { user, at: Utc::now(), kind: EntityKind::Indicator, project_id: Some(project.id), action: None };
+    let saved = write::upsert(&txn, Some(old), expected_version, vec![], changes, audit).await?;
+    write::commit(txn, &[project.id]).await?;
+    Ok(saved.row)
+}
+
 /// Changes an indicator's 指标值 as `user` (see [`update_indicator`]); the other fields stay.
 pub async fn update_indicator_target(
     db: &DatabaseConnection,
