@@ -167,6 +167,34 @@ impl Report {
     }
 }
 
+/// How far an import has got: every row is matched, then written; `done` of `total` steps
+/// (twice the rows read).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+impl Progress {
+    /// Whole percent, 0–100.
+    pub fn percent(self) -> u32 {
+        if self.total == 0 {
+            return 0;
+        }
+        (self.done.min(self.total) * 100 / self.total) as u32
+    }
+}
+
+/// One line of an upload's streamed answer (`Accept: application/x-ndjson`): progress lines,
+/// then the report or the reason it failed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadLine<T> {
+    Progress(Progress),
+    Done(T),
+    Failed { message: String },
+}
+
 /// One indicator row of a 绩效目标表 being imported.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TargetRow {

@@ -8,9 +8,10 @@
 use crate::web::{internal, refuse, refuse_json, signed_in};
 use app::api::AppError;
 use axum::extract::{Multipart, Path, Query};
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use domain::upload::{Progress, UploadLine};
 use domain::vocab::TemplateKind;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use reports::export::Target;
@@ -236,11 +237,13 @@ fn check_commit(query: &UploadQuery, sha256: &str) -> Result<(), AppError> {
 }
 
 /// `POST /import/actuals` (multipart, field `file`): the preview, or with `?commit=SHA256` the
-/// commit of the same file. Answers the report as JSON, or the error's JSON and status.
+/// commit of the same file. Answers the report as JSON, or the error's JSON and status; a client
+/// that accepts `application/x-ndjson` gets the answer streamed instead (see [`stream_import`]).
 pub async fn upload_actuals(
     db: db::DatabaseConnection,
     session: Session,
     query: UploadQuery,
+    headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
     let user = match signed_in(&db, &session).await {
@@ -251,7 +254,7 @@ pub async fn upload_actuals(
         Ok(upload) => upload,
         Err(e) => return refuse_json(&e),
     };
-    let Ok(_slot) = SLOTS.acquire().await else { return refuse_json(&AppError::Busy) };
+    let Ok(slot) = SLOTS.acquire().await else { return refuse_json(&AppError::Busy) };
     let parsed = match read_file(&name, move |limits| sheets::actuals::read(&bytes, limits)).await {
         Ok(parsed) => parsed,
         Err(e) => return refuse_json(&e),
@@ -259,10 +262,77 @@ pub async fn upload_actuals(
     if let Err(e) = check_commit(&query, &parsed.sha256) {
         return refuse_json(&e);
     }
-    match sheets::actuals::apply(&db, &user, &name, &parsed, query.commit.is_none()).await {
+    let dry_run = query.commit.is_none();
+    if accepts_ndjson(&headers) {
+        return stream_import(db, user, name, parsed, dry_run, slot);
+    }
+    match sheets::actuals::apply(&db, &user, &name, &parsed, dry_run).await {
         Ok(report) => Json(report).into_response(),
         Err(e) => refuse_json(&app::api::imports::ssr::from_import(e)),
     }
+}
+
+/// The media type of a streamed upload answer: one JSON [`UploadLine`] per line.
+pub const NDJSON: &str = "application/x-ndjson";
+
+fn accepts_ndjson(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains(NDJSON))
+}
+
+fn ndjson_line(line: &UploadLine<sheets::actuals::Report>) -> axum::body::Bytes {
+    let mut bytes = serde_json::to_vec(line).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes.into()
+}
+
+/// The import applied on its own task, answered as it goes: a `{"progress":{"done":…,"total":…}}`
+/// line at each whole percent of rows matched and written, then `{"done":REPORT}` or
+/// `{"failed":{"message":…}}` (status 200 either way: the status was sent with the first line).
+/// The import slot is held until the import ends, also when the client has gone.
+fn stream_import(
+    db: db::DatabaseConnection,
+    user: db::entities::user::Model,
+    name: String,
+    parsed: sheets::actuals::Parsed,
+    dry_run: bool,
+    slot: tokio::sync::SemaphorePermit<'static>,
+) -> Response {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<axum::body::Bytes>();
+    tokio::spawn(async move {
+        let _slot = slot;
+        let sent = std::sync::atomic::AtomicU32::new(0);
+        let progress_tx = tx.clone();
+        let on_progress = move |p: Progress| {
+            let percent = p.percent();
+            if percent > sent.fetch_max(percent, std::sync::atomic::Ordering::Relaxed) {
+                let _ = progress_tx.send(ndjson_line(&UploadLine::Progress(p)));
+            }
+        };
+        let line = match sheets::actuals::apply_with_progress(&db, &user, &name, &parsed, dry_run, &on_progress).await {
+            Ok(report) => UploadLine::Done(report),
+            Err(e) => {
+                let detail = e.to_string();
+                let e = app::api::imports::ssr::from_import(e);
+                if matches!(e, AppError::Internal) {
+                    tracing::error!("import of {name}: {detail}");
+                }
+                UploadLine::Failed { message: e.message() }
+            }
+        };
+        let _ = tx.send(ndjson_line(&line));
+    });
+    let lines = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|line| (Ok::<_, std::convert::Infallible>(line), rx))
+    });
+    (
+        [
+            (header::CONTENT_TYPE, NDJSON),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::HeaderName::from_static("x-accel-buffering"), "no"),
+        ],
+        axum::body::Body::from_stream(lines),
+    )
+        .into_response()
 }
 
 /// `POST /import/targets` (multipart: `file`, `year`, and `department_id` for an administrator):
@@ -348,9 +418,11 @@ pub fn routes(db: db::DatabaseConnection) -> axum::Router<leptos::prelude::Lepto
         )
         .route(
             UPLOAD_PATH,
-            axum::routing::post(move |session: Session, Query(q): Query<UploadQuery>, multipart: Multipart| {
-                upload_actuals(b.clone(), session, q, multipart)
-            })
+            axum::routing::post(
+                move |session: Session, Query(q): Query<UploadQuery>, headers: HeaderMap, multipart: Multipart| {
+                    upload_actuals(b.clone(), session, q, headers, multipart)
+                },
+            )
             .layer(axum::extract::DefaultBodyLimit::max(upload_limit())),
         )
         .route(

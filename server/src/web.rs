@@ -59,7 +59,11 @@ pub fn router(db: db::DatabaseConnection, site_root: &str) -> Router {
         .layer(sessions)
         .layer(axum::middleware::from_fn(crate::security::guard_writes))
         .layer(axum::middleware::from_fn(crate::security::headers))
-        .layer(tower_http::compression::CompressionLayer::new())
+        // Not the streamed upload answers: a compressor would hold their progress lines back.
+        .layer(tower_http::compression::CompressionLayer::new().compress_when({
+            use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+            DefaultPredicate::new().and(NotForContentType::const_new(crate::files::NDJSON))
+        }))
         .with_state(options)
 }
 

@@ -1664,6 +1664,24 @@ async fn monitoring_template_over_http() {
     assert_eq!(preview["counts"]["rows_changed"], 4, "three indicators and the funds");
     assert_eq!(preview["monitoring"][0]["new"]["likelihood"], "certain");
     let sha = preview["sha256"].as_str().unwrap();
+    // The browser asks for the streamed answer: progress lines as rows are matched and written,
+    // then the same report; never compressed, so that the lines are not held back.
+    let mut req = upload("/import/actuals", Some(&akqi), "监控表.xlsx", &filled);
+    req.headers_mut().insert(header::ACCEPT, "application/x-ndjson, application/json".parse().unwrap());
+    req.headers_mut().insert(header::ACCEPT_ENCODING, "gzip, br".parse().unwrap());
+    let (status, headers, body) = send_raw(&app, req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/x-ndjson");
+    assert!(headers.get(header::CONTENT_ENCODING).is_none(), "{headers:?}");
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(body.to_vec()).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let steps: Vec<(u64, u64)> = lines
+        .iter()
+        .filter_map(|l| Some((l["progress"]["done"].as_u64()?, l["progress"]["total"].as_u64()?)))
+        .collect();
+    assert!(steps.len() >= 10, "{steps:?}");
+    assert!(steps.windows(2).all(|w| w[0].0 < w[1].0) && steps.iter().all(|s| s.1 == 2 * 17), "{steps:?}");
+    assert_eq!(lines.last().unwrap()["done"], preview, "the streamed report is the plain one");
     let other = send(&app, upload("/import/actuals", Some(&jiaoyu), "监控表.xlsx", &filled)).await;
     assert!(other.body.contains("无权导入") && other.body.contains("\"committed\":false"), "{}", other.body);
     let reply = send(&app, upload(&format!("/import/actuals?commit={sha}"), Some(&akqi), "监控表.xlsx", &filled)).await;

@@ -17,8 +17,8 @@ use db::entities::{import_record, indicator, project, user};
 use db::{store, write, Error as DbError, Key};
 use domain::import::name_key;
 pub use domain::upload::{
-    Counts, Format, FundsReport, MonitoringFundsReport, MonitoringRowReport, MonitoringValues, Problem, ProjectReport,
-    Report, RowReport, Severity,
+    Counts, Format, FundsReport, MonitoringFundsReport, MonitoringRowReport, MonitoringValues, Problem, Progress,
+    ProjectReport, Report, RowReport, Severity,
 };
 use domain::vocab::{AuditAction, Field, Grade, ImportKind, Likelihood, ValueSet, VersionState};
 use domain::workflow::can_read;
@@ -119,6 +119,27 @@ pub async fn apply(
     parsed: &Parsed,
     dry_run: bool,
 ) -> Result<Report, ImportError> {
+    apply_with_progress(db, user, file_name, parsed, dry_run, &|_| {}).await
+}
+
+/// What [`apply_with_progress`] tells as it goes.
+pub type OnProgress<'a> = &'a (dyn Fn(Progress) + Send + Sync);
+
+/// [`apply`], telling `on_progress` after each row matched and each row written.
+pub async fn apply_with_progress(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    file_name: &str,
+    parsed: &Parsed,
+    dry_run: bool,
+    on_progress: OnProgress<'_>,
+) -> Result<Report, ImportError> {
+    let total = 2 * parsed.sheets.iter().map(|s| s.rows.len()).sum::<usize>();
+    let mut done = 0;
+    let mut step = move || {
+        done += 1;
+        on_progress(Progress { done, total });
+    };
     let mut report = Report {
         kind: parsed.kind,
         file_name: file_name.to_owned(),
@@ -146,6 +167,7 @@ pub async fn apply(
         let mut projects_here = Vec::new();
         for row in &sheet.rows {
             report.counts.rows_read += 1;
+            step();
             let Some(ind) = matcher.resolve(&txn, sheet, row, &mut report).await? else { continue };
             if let Some(first) = seen.get(&ind.id) {
                 report.problem(&row.place, Severity::Error, format!("与{first}是同一指标“{}”，重复填报", ind.name));
@@ -177,10 +199,13 @@ pub async fn apply(
         }
     }
     match parsed.kind {
-        ImportKind::Actuals => apply_actuals(&txn, user, &resolved, &sheet_projects, &touched, &mut report).await?,
+        ImportKind::Actuals => {
+            apply_actuals(&txn, user, &resolved, &sheet_projects, &touched, &mut report, &mut step).await?
+        }
         ImportKind::Monitoring => {
             for (row, ind) in &resolved {
                 apply_monitoring_row(&txn, user, row, ind, &mut report).await?;
+                step();
             }
             for (sheet, project) in &sheet_projects {
                 if let Some(p) = project {
@@ -233,10 +258,12 @@ async fn apply_actuals(
     sheet_projects: &[(&SheetData, Option<i32>)],
     touched: &[i32],
     report: &mut Report,
+    step: &mut (impl FnMut() + Send),
 ) -> Result<(), ImportError> {
     let before = scores(txn, touched).await?;
     for (row, ind) in resolved {
         apply_row(txn, user, row, ind, report).await?;
+        step();
     }
     for (sheet, project) in sheet_projects {
         if let Some(p) = project {

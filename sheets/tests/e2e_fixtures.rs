@@ -70,7 +70,8 @@ fn write_monitoring() {
     ws.write_string(2, 2, "全年预计执行数").unwrap();
     ws.write_number(3, 1, 3.2).unwrap();
     ws.write_number(3, 2, 8).unwrap();
-    for (c, h) in ["三级指标", "1-7月执行情况", "完成目标可能性", "偏差原因分析", "纠偏措施"].iter().enumerate() {
+    for (c, h) in ["三级指标", "1-7月执行情况", "完成目标可能性", "偏差原因分析", "纠偏措施"].iter().enumerate()
+    {
         ws.write_string(5, c as u16, *h).unwrap();
     }
     for (i, row) in MONITORING_ROWS.iter().enumerate() {

@@ -63,16 +63,13 @@ fn TargetsUploader(options: NewProjectChoices) -> impl IntoView {
                 Err(message) => error.set(Some(message)),
             }
         };
-        let progress = move |percent: u32| {
-            stage.set(if percent >= 100 { Stage::Checking } else { Stage::Uploading(percent) });
-        };
         #[cfg(feature = "hydrate")]
         match form.get_untracked() {
-            Some(f) => post_form(&f, &url, progress, finish),
+            Some(f) => post_form(&f, &url, move |s| stage.set(s), finish),
             None => finish(Err(crate::api::AppError::Unreachable.message())),
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (url, progress, finish, form);
+        let _ = (url, finish, form);
     };
     let several = options.departments.len() > 1;
     let clear = move || {

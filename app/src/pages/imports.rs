@@ -92,12 +92,17 @@ fn TemplateList(links: Vec<TemplateLink>) -> impl IntoView {
     }
 }
 
-/// What an uploader is doing.
+/// What an uploader is doing (set by the browser's upload code only).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub(crate) enum Stage {
     Idle,
+    /// Sending the file: percent.
     Uploading(u32),
+    /// Sent; the server reads it.
     Checking,
+    /// The server matches and writes its rows: percent.
+    Processing(u32),
 }
 
 #[component]
@@ -130,16 +135,13 @@ fn Uploader(on_committed: impl Fn() + Copy + Send + Sync + 'static) -> impl Into
                 Err(message) => error.set(Some(message)),
             }
         };
-        let progress = move |percent: u32| {
-            stage.set(if percent >= 100 { Stage::Checking } else { Stage::Uploading(percent) });
-        };
         #[cfg(feature = "hydrate")]
         match form.get_untracked() {
-            Some(f) => post_form(&f, &url, progress, finish),
+            Some(f) => post_form(&f, &url, move |s| stage.set(s), finish),
             None => finish(Err(crate::api::AppError::Unreachable.message())),
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (url, progress, finish, form);
+        let _ = (url, finish, form);
     };
     view! {
         <form node_ref=form class="upload-form" method="post" action="/import/actuals" enctype="multipart/form-data"
@@ -180,7 +182,13 @@ pub(crate) fn UploadProgress(stage: RwSignal<Stage>) -> impl IntoView {
             Stage::Checking => Some(view! {
                 <div class="upload-progress" data-testid="upload-progress">
                     <progress></progress>
-                    <span>"已上传，正在逐行检查…"</span>
+                    <span>"已上传，正在读取表格…"</span>
+                </div>
+            }.into_any()),
+            Stage::Processing(p) => Some(view! {
+                <div class="upload-progress" data-testid="upload-progress">
+                    <progress max="100" value=p.to_string()></progress>
+                    <span>{format!("正在逐行检查 {p}%")}</span>
                 </div>
             }.into_any()),
         }}
@@ -401,16 +409,18 @@ fn History(rows: Vec<ImportRecordRow>, revert: ServerAction<RevertImport>) -> im
     }
 }
 
-/// Posts the form (its file and fields) to `url` with XMLHttpRequest, reporting upload progress
-/// in percent, then the report or the error's message.
+/// Posts the form (its file and fields) to `url` with XMLHttpRequest, telling `on_stage` the
+/// upload's percent, then — when the server streams its answer (`application/x-ndjson`, the
+/// actuals import) — the processing's percent; then the report or the error's message.
 #[cfg(feature = "hydrate")]
 pub(crate) fn post_form<T: serde::de::DeserializeOwned + 'static>(
     form: &web_sys::HtmlFormElement,
     url: &str,
-    on_progress: impl Fn(u32) + 'static,
+    on_stage: impl Fn(Stage) + Clone + 'static,
     on_done: impl Fn(Result<T, String>) + 'static,
 ) {
     use crate::api::AppError;
+    use domain::upload::{Progress, UploadLine};
     use std::rc::Rc;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
@@ -421,21 +431,46 @@ pub(crate) fn post_form<T: serde::de::DeserializeOwned + 'static>(
             let data = web_sys::FormData::new_with_form(form)?;
             let xhr = web_sys::XmlHttpRequest::new()?;
             xhr.open("POST", url)?;
-            let progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            xhr.set_request_header("Accept", "application/x-ndjson, application/json")?;
+            let stage = on_stage.clone();
+            let sent = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
                 if e.length_computable() && e.total() > 0.0 {
-                    on_progress((e.loaded() * 100.0 / e.total()) as u32);
+                    let percent = (e.loaded() * 100.0 / e.total()) as u32;
+                    stage(if percent >= 100 { Stage::Checking } else { Stage::Uploading(percent) });
                 }
             });
-            xhr.upload()?.set_onprogress(Some(progress.as_ref().unchecked_ref()));
-            progress.forget();
+            xhr.upload()?.set_onprogress(Some(sent.as_ref().unchecked_ref()));
+            sent.forget();
+            // The streamed answer's progress lines, as they arrive.
+            let x = xhr.clone();
+            let received = Closure::<dyn FnMut()>::new(move || {
+                let text = x.response_text().ok().flatten().unwrap_or_default();
+                let last = text.lines().rev().find_map(|l| serde_json::from_str::<UploadLine<Progress>>(l).ok());
+                if let Some(UploadLine::Progress(p)) = last {
+                    on_stage(Stage::Processing(p.percent()));
+                }
+            });
+            xhr.set_onprogress(Some(received.as_ref().unchecked_ref()));
+            received.forget();
             let (x, d) = (xhr.clone(), done.clone());
             let load = Closure::<dyn FnMut()>::new(move || {
                 let status = x.status().unwrap_or(0);
                 let text = x.response_text().ok().flatten().unwrap_or_default();
-                d(if status == 200 {
-                    serde_json::from_str::<T>(&text).map_err(|_| AppError::Internal.message())
-                } else {
-                    Err(error_message(&text))
+                let streamed =
+                    x.get_response_header("content-type").ok().flatten().is_some_and(|t| t.contains("ndjson"));
+                d(match (status, streamed) {
+                    (200, true) => match text
+                        .lines()
+                        .rev()
+                        .find(|l| !l.trim().is_empty())
+                        .map(serde_json::from_str::<UploadLine<T>>)
+                    {
+                        Some(Ok(UploadLine::Done(report))) => Ok(report),
+                        Some(Ok(UploadLine::Failed { message })) => Err(message),
+                        _ => Err(AppError::Internal.message()),
+                    },
+                    (200, false) => serde_json::from_str::<T>(&text).map_err(|_| AppError::Internal.message()),
+                    _ => Err(error_message(&text)),
                 });
             });
             xhr.set_onload(Some(load.as_ref().unchecked_ref()));
