@@ -3,13 +3,14 @@
 //! project it will become (header, every indicator row with how its 指标值 reads) and every
 //! problem at its line; the commit creates the draft projects in one piece, nothing on any error.
 
-#[cfg(feature = "hydrate")]
-use super::imports::post_form;
-use super::imports::{Stage, UploadProgress};
+use super::imports::{Stage, UploadForm, UploadProgress};
 use crate::api::{new_project_options, NewProjectChoices};
 use crate::components::ErrorNotice;
 use domain::money::format_wan;
 use domain::upload::{Severity, TargetsReport};
+
+/// Where 绩效目标表 files are uploaded (server/src/files.rs).
+const UPLOAD_PATH: &str = "/import/targets";
 use leptos::prelude::*;
 
 /// The section, for those who may create projects (department users, administrators).
@@ -36,49 +37,13 @@ pub fn TargetsImport() -> impl IntoView {
 
 #[component]
 fn TargetsUploader(options: NewProjectChoices) -> impl IntoView {
-    let form = NodeRef::<leptos::html::Form>::new();
-    let stage = RwSignal::new(Stage::Idle);
-    let preview = RwSignal::new(None::<TargetsReport>);
-    let done = RwSignal::new(None::<TargetsReport>);
-    let error = RwSignal::new(None::<String>);
-    let send = move |commit: Option<String>| {
-        error.set(None);
-        done.set(None);
-        if commit.is_none() {
-            preview.set(None);
-        }
-        stage.set(Stage::Uploading(0));
-        let url = match &commit {
-            Some(sha) => format!("/import/targets?commit={sha}"),
-            None => "/import/targets".to_owned(),
-        };
-        let finish = move |result: Result<TargetsReport, String>| {
-            stage.set(Stage::Idle);
-            match result {
-                Ok(report) if report.committed => {
-                    preview.set(None);
-                    done.set(Some(report));
-                }
-                Ok(report) => preview.set(Some(report)),
-                Err(message) => error.set(Some(message)),
-            }
-        };
-        #[cfg(feature = "hydrate")]
-        match form.get_untracked() {
-            Some(f) => post_form(&f, &url, move |s| stage.set(s), finish),
-            None => finish(Err(crate::api::AppError::Unreachable.message())),
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (url, finish, form);
-    };
+    let upload = UploadForm::<TargetsReport>::new();
+    let UploadForm { form, stage, preview, done, error } = upload;
+    let send = move |commit: Option<String>| upload.send(UPLOAD_PATH, commit, || {});
     let several = options.departments.len() > 1;
-    let clear = move || {
-        preview.set(None);
-        done.set(None);
-        error.set(None);
-    };
+    let clear = move || upload.clear();
     view! {
-        <form node_ref=form class="upload-form" method="post" action="/import/targets" enctype="multipart/form-data"
+        <form node_ref=form class="upload-form" method="post" action=UPLOAD_PATH enctype="multipart/form-data"
             data-testid="targets-form" on:submit=move |ev| { ev.prevent_default(); send(None); }>
             <div class="form-grid">
                 <label><span>"导入到年度"</span>

@@ -9,6 +9,9 @@ use domain::upload::{MonitoringValues, Severity};
 use domain::vocab::ImportKind;
 use leptos::prelude::*;
 
+/// Where workbooks of actuals and 运行监控 are uploaded (server/src/files.rs).
+const UPLOAD_PATH: &str = "/import/actuals";
+
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let links = Resource::new(|| (), |_| template_links());
@@ -105,50 +108,105 @@ pub(crate) enum Stage {
     Processing(u32),
 }
 
-#[component]
-fn Uploader(on_committed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
-    let form = NodeRef::<leptos::html::Form>::new();
-    let stage = RwSignal::new(Stage::Idle);
-    let preview = RwSignal::new(None::<Report>);
-    let done = RwSignal::new(None::<Report>);
-    let error = RwSignal::new(None::<String>);
-    let send = move |commit: Option<String>| {
-        error.set(None);
-        done.set(None);
-        if commit.is_none() {
-            preview.set(None);
+/// A report that tells whether its upload was committed.
+pub(crate) trait Committed {
+    fn committed(&self) -> bool;
+}
+
+impl Committed for Report {
+    fn committed(&self) -> bool {
+        self.committed
+    }
+}
+
+impl Committed for domain::upload::TargetsReport {
+    fn committed(&self) -> bool {
+        self.committed
+    }
+}
+
+/// One upload form's state: the form, what it is doing, the preview, what the commit did, the
+/// error. Both uploaders (actuals / 运行监控, 绩效目标表) send through [`UploadForm::send`].
+pub(crate) struct UploadForm<R: Send + Sync + 'static> {
+    pub form: NodeRef<leptos::html::Form>,
+    pub stage: RwSignal<Stage>,
+    pub preview: RwSignal<Option<R>>,
+    pub done: RwSignal<Option<R>>,
+    pub error: RwSignal<Option<String>>,
+}
+
+impl<R: Send + Sync + 'static> Clone for UploadForm<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R: Send + Sync + 'static> Copy for UploadForm<R> {}
+
+impl<R: Committed + Clone + serde::de::DeserializeOwned + Send + Sync + 'static> UploadForm<R> {
+    pub fn new() -> Self {
+        UploadForm {
+            form: NodeRef::new(),
+            stage: RwSignal::new(Stage::Idle),
+            preview: RwSignal::new(None),
+            done: RwSignal::new(None),
+            error: RwSignal::new(None),
         }
-        stage.set(Stage::Uploading(0));
+    }
+
+    /// Forgets the last preview, commit and error (another file or option was chosen).
+    pub fn clear(self) {
+        self.preview.set(None);
+        self.done.set(None);
+        self.error.set(None);
+    }
+
+    /// Posts the form to `path`: a preview, or with `commit` (the previewed file's SHA-256) its
+    /// commit, after which `on_committed` runs.
+    pub fn send(self, path: &'static str, commit: Option<String>, on_committed: impl Fn() + 'static) {
+        self.error.set(None);
+        self.done.set(None);
+        if commit.is_none() {
+            self.preview.set(None);
+        }
+        self.stage.set(Stage::Uploading(0));
         let url = match &commit {
-            Some(sha) => format!("/import/actuals?commit={sha}"),
-            None => "/import/actuals".to_owned(),
+            Some(sha) => format!("{path}?commit={sha}"),
+            None => path.to_owned(),
         };
-        let finish = move |result: Result<Report, String>| {
-            stage.set(Stage::Idle);
+        let finish = move |result: Result<R, String>| {
+            self.stage.set(Stage::Idle);
             match result {
-                Ok(report) if report.committed => {
-                    preview.set(None);
-                    done.set(Some(report));
+                Ok(report) if report.committed() => {
+                    self.preview.set(None);
+                    self.done.set(Some(report));
                     on_committed();
                 }
-                Ok(report) => preview.set(Some(report)),
-                Err(message) => error.set(Some(message)),
+                Ok(report) => self.preview.set(Some(report)),
+                Err(message) => self.error.set(Some(message)),
             }
         };
         #[cfg(feature = "hydrate")]
-        match form.get_untracked() {
-            Some(f) => post_form(&f, &url, move |s| stage.set(s), finish),
+        match self.form.get_untracked() {
+            Some(f) => post_form(&f, &url, move |s| self.stage.set(s), finish),
             None => finish(Err(crate::api::AppError::Unreachable.message())),
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (url, finish, form);
-    };
+        let _ = (url, finish);
+    }
+}
+
+#[component]
+fn Uploader(on_committed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let upload = UploadForm::<Report>::new();
+    let UploadForm { form, stage, preview, done, error } = upload;
+    let send = move |commit: Option<String>| upload.send(UPLOAD_PATH, commit, on_committed);
     view! {
-        <form node_ref=form class="upload-form" method="post" action="/import/actuals" enctype="multipart/form-data"
+        <form node_ref=form class="upload-form" method="post" action=UPLOAD_PATH enctype="multipart/form-data"
             on:submit=move |ev| { ev.prevent_default(); send(None); }>
             <label class="drop-zone">
                 <input type="file" name="file" accept=".xlsx,.xls,.ods" required data-testid="upload-file"
-                    on:change=move |_| { preview.set(None); done.set(None); error.set(None); }/>
+                    on:change=move |_| upload.clear()/>
                 <span>"把填好的 .xlsx / .xls / .ods 文件拖到这里，或点击选择文件（不超过 20 MB）"</span>
             </label>
             <button type="submit" class="btn" disabled=move || stage.get() != Stage::Idle>"上传并预览"</button>
