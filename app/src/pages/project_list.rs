@@ -161,48 +161,50 @@ fn ProjectTable(
         }
     };
     view! {
-        <table class="data-table project-list" data-testid="project-list">
-            <thead>
-                <tr>
-                    {header(SortColumn::Year, false)}
-                    {header(SortColumn::Department, false)}
-                    {header(SortColumn::Name, false)}
-                    {header(SortColumn::Funds, true)}
-                    {header(SortColumn::Indicators, true)}
-                    {header(SortColumn::Declaration, false)}
-                    {header(SortColumn::Monitoring, false)}
-                    {header(SortColumn::Evaluation, false)}
-                    {header(SortColumn::Execution, true)}
-                    {header(SortColumn::Score, true)}
-                </tr>
-            </thead>
-            <tbody>
-                {rows.into_iter().map(|p| view! {
-                    <tr data-project=p.id>
-                        <td>{p.year}</td>
-                        <td>{p.department}</td>
-                        <td><A href=format!("/projects/{}", p.id)>{p.name}</A></td>
-                        <td class="num">{format_wan(p.funds_total)}</td>
-                        <td class="num">{format!("{} 项", p.indicator_count)}</td>
-                        {p.statuses.into_iter().map(|(phase, status)| view! {
-                            <td><span class=format!("badge status-{}", status.key()) title=phase.label()>{status.label()}</span></td>
-                        }).collect_view()}
-                        <td class="num">{p.execution_rate.map(|r| format!("{:.2}%", r.round_dp(2))).unwrap_or_else(|| "—".to_owned())}</td>
-                        <td class="num" data-testid="list-score">{match (p.score, p.grade) {
-                            (Some(score), Some(grade)) => format!("{:.2}（{}）", score.round_dp(2), grade.label()),
-                            _ => "—".to_owned(),
-                        }}</td>
+        <div class="table-scroll">
+            <table class="data-table project-list" data-testid="project-list">
+                <thead>
+                    <tr>
+                        {header(SortColumn::Year, false)}
+                        {header(SortColumn::Department, false)}
+                        {header(SortColumn::Name, false)}
+                        {header(SortColumn::Funds, true)}
+                        {header(SortColumn::Indicators, true)}
+                        {header(SortColumn::Declaration, false)}
+                        {header(SortColumn::Monitoring, false)}
+                        {header(SortColumn::Evaluation, false)}
+                        {header(SortColumn::Execution, true)}
+                        {header(SortColumn::Score, true)}
                     </tr>
-                }).collect_view()}
-            </tbody>
-            <tfoot>
-                <tr>
-                    <td colspan="3" data-testid="list-count">{format!("合计 {matched} 个项目")}</td>
-                    <td class="num">{format_wan(funds)}</td>
-                    <td colspan="6"></td>
-                </tr>
-            </tfoot>
-        </table>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|p| view! {
+                        <tr data-project=p.id>
+                            <td>{p.year}</td>
+                            <td>{p.department}</td>
+                            <td><A href=format!("/projects/{}", p.id)>{p.name}</A></td>
+                            <td class="num">{format_wan(p.funds_total)}</td>
+                            <td class="num">{format!("{} 项", p.indicator_count)}</td>
+                            {p.statuses.into_iter().map(|(phase, status)| view! {
+                                <td><span class=format!("badge status-{}", status.key()) title=phase.label()>{status.label()}</span></td>
+                            }).collect_view()}
+                            <td class="num">{p.execution_rate.map(|r| format!("{:.2}%", r.round_dp(2))).unwrap_or_else(|| "—".to_owned())}</td>
+                            <td class="num" data-testid="list-score">{match (p.score, p.grade) {
+                                (Some(score), Some(grade)) => format!("{:.2}（{}）", score.round_dp(2), grade.label()),
+                                _ => "—".to_owned(),
+                            }}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr>
+                        <td colspan="3" data-testid="list-count">{format!("合计 {matched} 个项目")}</td>
+                        <td class="num">{format_wan(funds)}</td>
+                        <td colspan="6"></td>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
     }
 }
 
