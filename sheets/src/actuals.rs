@@ -12,7 +12,7 @@ use crate::error::FileError;
 use crate::layout::{Placed, RowFound, Scanner, SheetData, SheetKind};
 use crate::read::{Book, Limits};
 use db::cycle::evaluation::{self, ActualInput, YearEndFunds};
-use db::cycle::monitoring::{self, MonitoringInput};
+use db::cycle::monitoring;
 use db::entities::{import_record, indicator, project, user};
 use db::{store, write, Error as DbError, Key};
 use domain::import::name_key;
@@ -526,15 +526,10 @@ async fn apply_row(
             explanation: new_explanation,
         };
         let version = existing.as_ref().map_or(0, |e| e.version);
-        let savepoint = txn.begin().await?;
-        match evaluation::save_actual_in(&savepoint, user, ind.id, &input, version, IMPORTED).await {
-            Ok(_) => savepoint.commit().await?,
-            Err(e) if e.is_database_failure() => return Err(e.into()),
-            Err(e) => {
-                savepoint.rollback().await?;
-                report.problem(&place, Severity::Error, e.to_string());
-            }
-        }
+        in_savepoint(txn, &place, report, async |t| {
+            evaluation::save_actual_in(t, user, ind.id, &input, version, IMPORTED).await
+        })
+        .await?;
     }
     report.rows.push(entry);
     Ok(())
@@ -549,6 +544,48 @@ fn funds_value(p: &Placed, field: Field) -> Result<Option<Decimal>, String> {
         Cell::Number { value, percent: false } => Ok(Some(*value)),
         cell => domain::input::number(field, &cell.text()).map_err(|e| e.to_string()),
     }
+}
+
+/// Runs one row's `write` in its own savepoint: a refusal is reported at `place` and undone
+/// (the other rows go on, so that every problem is found); a database failure ends the import.
+async fn in_savepoint<T>(
+    txn: &DatabaseTransaction,
+    place: &str,
+    report: &mut Report,
+    write: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, DbError>,
+) -> Result<(), ImportError> {
+    let savepoint = txn.begin().await?;
+    match write(&savepoint).await {
+        Ok(_) => savepoint.commit().await?,
+        Err(e) if e.is_database_failure() => return Err(e.into()),
+        Err(e) => {
+            savepoint.rollback().await?;
+            report.problem(place, Severity::Error, e.to_string());
+        }
+    }
+    Ok(())
+}
+
+/// The amounts of a funds block: each cell's value (万元), else the stored one; refused cells
+/// are reported and keep the stored value. Also the block's place and whether every cell read.
+fn read_amounts<const N: usize>(
+    cells: [(&Option<Placed>, Field, Option<Decimal>); N],
+    report: &mut Report,
+) -> ([Option<Decimal>; N], String, bool) {
+    let mut ok = true;
+    let place = cells.iter().find_map(|(c, _, _)| c.as_ref()).map(|c| c.place.clone()).unwrap_or_default();
+    let values = cells.map(|(cell, field, old)| match cell {
+        None => old,
+        Some(c) => match funds_value(c, field) {
+            Ok(v) => v.map(|d| d.normalize()).or(old),
+            Err(message) => {
+                report.problems.push(Problem { place: c.place.clone(), severity: Severity::Error, message });
+                ok = false;
+                old
+            }
+        },
+    });
+    (values, place, ok)
 }
 
 async fn apply_funds(
@@ -568,21 +605,10 @@ async fn apply_funds(
     }
     let old_budget = p.budget_full_year.map(|a| a.0.normalize());
     let old_executed = p.executed_full_year.map(|a| a.0.normalize());
-    let mut ok = true;
-    let mut read = |cell: &Option<Placed>, field: Field, old: Option<Decimal>| match cell {
-        None => old,
-        Some(c) => match funds_value(c, field) {
-            Ok(v) => v.map(|d| d.normalize()).or(old),
-            Err(message) => {
-                report.problems.push(Problem { place: c.place.clone(), severity: Severity::Error, message });
-                ok = false;
-                old
-            }
-        },
-    };
-    let new_budget = read(&funds.budget, Field::BudgetFullYear, old_budget);
-    let new_executed = read(&funds.executed, Field::ExecutedFullYear, old_executed);
-    let place = funds.budget.as_ref().or(funds.executed.as_ref()).map(|c| c.place.clone()).unwrap_or_default();
+    let ([new_budget, new_executed], place, ok) = read_amounts(
+        [(&funds.budget, Field::BudgetFullYear, old_budget), (&funds.executed, Field::ExecutedFullYear, old_executed)],
+        report,
+    );
     let changed = ok && (new_budget != old_budget || new_executed != old_executed);
     if changed {
         let input = YearEndFunds {
@@ -591,15 +617,10 @@ async fn apply_funds(
             executed_full_year: new_executed,
             execution_explanation: p.execution_explanation.clone(),
         };
-        let savepoint = txn.begin().await?;
-        match evaluation::save_year_end_funds_in(&savepoint, user, project_id, &input, p.version, IMPORTED).await {
-            Ok(_) => savepoint.commit().await?,
-            Err(e) if e.is_database_failure() => return Err(e.into()),
-            Err(e) => {
-                savepoint.rollback().await?;
-                report.problem(&place, Severity::Error, e.to_string());
-            }
-        }
+        in_savepoint(txn, &place, report, async |t| {
+            evaluation::save_year_end_funds_in(t, user, project_id, &input, p.version, IMPORTED).await
+        })
+        .await?;
     }
     report.funds.push(FundsReport {
         place,
@@ -685,24 +706,11 @@ async fn apply_monitoring_row(
         }
     }
     if changed {
-        let input = MonitoringInput {
-            progress: new.progress.clone(),
-            forecast: new.forecast.clone(),
-            likelihood: new.likelihood,
-            deviation_category: new.deviation_category,
-            deviation_reason: new.deviation_reason.clone(),
-            corrective_action: new.corrective_action.clone(),
-        };
         let version = existing.as_ref().map_or(0, |e| e.version);
-        let savepoint = txn.begin().await?;
-        match monitoring::save_entry_in(&savepoint, user, ind.id, &input, version, IMPORTED).await {
-            Ok(_) => savepoint.commit().await?,
-            Err(e) if e.is_database_failure() => return Err(e.into()),
-            Err(e) => {
-                savepoint.rollback().await?;
-                report.problem(&row.place, Severity::Error, e.to_string());
-            }
-        }
+        in_savepoint(txn, &row.place, report, async |t| {
+            monitoring::save_entry_in(t, user, ind.id, &new, version, IMPORTED).await
+        })
+        .await?;
     }
     report.monitoring.push(MonitoringRowReport {
         place: row.place.clone(),
@@ -734,39 +742,19 @@ async fn apply_monitoring_funds(
     }
     let old_jan_jul = p.executed_jan_jul.map(|a| a.0.normalize());
     let old_expected = p.expected_execution.map(|a| a.0.normalize());
-    let mut ok = true;
-    let mut read = |cell: &Option<Placed>, field: Field, old: Option<Decimal>| match cell {
-        None => old,
-        Some(c) => match funds_value(c, field) {
-            Ok(v) => v.map(|d| d.normalize()).or(old),
-            Err(message) => {
-                report.problems.push(Problem { place: c.place.clone(), severity: Severity::Error, message });
-                ok = false;
-                old
-            }
-        },
-    };
-    let new_jan_jul = read(&funds.executed_jan_jul, Field::ExecutedJanJul, old_jan_jul);
-    let new_expected = read(&funds.expected_execution, Field::ExpectedExecution, old_expected);
-    let place = funds
-        .executed_jan_jul
-        .as_ref()
-        .or(funds.expected_execution.as_ref())
-        .map(|c| c.place.clone())
-        .unwrap_or_default();
+    let ([new_jan_jul, new_expected], place, ok) = read_amounts(
+        [
+            (&funds.executed_jan_jul, Field::ExecutedJanJul, old_jan_jul),
+            (&funds.expected_execution, Field::ExpectedExecution, old_expected),
+        ],
+        report,
+    );
     let changed = ok && (new_jan_jul != old_jan_jul || new_expected != old_expected);
     if changed {
-        let savepoint = txn.begin().await?;
-        match monitoring::save_funds_in(&savepoint, user, project_id, new_jan_jul, new_expected, p.version, IMPORTED)
-            .await
-        {
-            Ok(_) => savepoint.commit().await?,
-            Err(e) if e.is_database_failure() => return Err(e.into()),
-            Err(e) => {
-                savepoint.rollback().await?;
-                report.problem(&place, Severity::Error, e.to_string());
-            }
-        }
+        in_savepoint(txn, &place, report, async |t| {
+            monitoring::save_funds_in(t, user, project_id, new_jan_jul, new_expected, p.version, IMPORTED).await
+        })
+        .await?;
     }
     report.monitoring_funds.push(MonitoringFundsReport {
         place,
@@ -908,16 +896,8 @@ pub async fn revert(db: &DatabaseConnection, user: &user::Model, id: i32) -> Res
             problem(&row.place, format!("指标“{}”的运行监控情况在导入后已被修改，不能撤销", row.indicator));
             continue;
         }
-        let input = MonitoringInput {
-            progress: row.old.progress.clone(),
-            forecast: row.old.forecast.clone(),
-            likelihood: row.old.likelihood,
-            deviation_category: row.old.deviation_category,
-            deviation_reason: row.old.deviation_reason.clone(),
-            corrective_action: row.old.corrective_action.clone(),
-        };
         let version = existing.as_ref().map_or(0, |e| e.version);
-        if let Err(e) = monitoring::save_entry_in(&txn, user, row.indicator_id, &input, version, IMPORTED).await {
+        if let Err(e) = monitoring::save_entry_in(&txn, user, row.indicator_id, &row.old, version, IMPORTED).await {
             problem(&row.place, e.to_string());
         }
     }

@@ -411,15 +411,7 @@ async fn monitoring_round_trip(t: &TestDb) {
     // The form path stores the same entries.
     for (ind, v) in projects::indicators(&t.db, f.project_id).await.unwrap().iter().zip(&typed) {
         let version = db::store::monitoring::of_indicator(&t.db, ind.id).await.unwrap().map_or(0, |e| e.version);
-        let input = db::cycle::monitoring::MonitoringInput {
-            progress: v.progress.clone(),
-            forecast: v.forecast.clone(),
-            likelihood: v.likelihood,
-            deviation_category: v.deviation_category,
-            deviation_reason: v.deviation_reason.clone(),
-            corrective_action: v.corrective_action.clone(),
-        };
-        db::cycle::monitoring::save_entry(&t.db, &f.alice, ind.id, &input, version).await.unwrap();
+        db::cycle::monitoring::save_entry(&t.db, &f.alice, ind.id, v, version).await.unwrap();
     }
     assert_eq!(stored_monitoring(t, &f).await, typed);
 }

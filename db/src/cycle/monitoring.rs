@@ -10,7 +10,7 @@ use crate::write::{self, Audit, Write};
 use crate::{Amount, Key};
 use chrono::Utc;
 use domain::input;
-use domain::vocab::{AuditAction, DeviationCategory, EntityKind, Field, Likelihood};
+use domain::vocab::{AuditAction, EntityKind, Field};
 use domain::workflow::{monitoring_check, MonitoringRow, Phase, SubmitCheck};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
@@ -18,16 +18,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 /// The longest text in a monitoring field.
 pub const MAX_CHARS: usize = 500;
 
-/// One indicator's monitoring entry as the form sends it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct MonitoringInput {
-    pub progress: Option<String>,
-    pub forecast: Option<String>,
-    pub likelihood: Option<Likelihood>,
-    pub deviation_category: Option<DeviationCategory>,
-    pub deviation_reason: Option<String>,
-    pub corrective_action: Option<String>,
-}
+/// One indicator's monitoring entry as the form (or a spreadsheet row) gives it.
+pub use domain::upload::MonitoringValues as MonitoringInput;
 
 /// What submitting 运行监控 requires of the stored entries.
 pub async fn submit_check(conn: &impl ConnectionTrait, project_id: i32) -> Result<SubmitCheck> {
